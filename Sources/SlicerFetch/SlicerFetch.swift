@@ -1,0 +1,1 @@
+// SlicerFetch module.
