@@ -1,0 +1,41 @@
+import Foundation
+import SlicerTestSupport
+import SlicerTokenizer
+import Testing
+
+@Suite struct WikiTextTests {
+  /// The evaluation text of WikiText-2's test split (see `WikiText.joinRows`).
+  static let text: String? = {
+    let url = Fixtures.url("wikitext-2-raw/wiki.test.raw")
+    return (try? String(contentsOf: url, encoding: .utf8)).map(WikiText.joinRows)
+  }()
+
+  @Test func joinRowsKeepsNewlinesAndEmptiesBlankLines() {
+    #expect(WikiText.joinRows(" \n = A = \n \n B \n") == "\n\n = A = \n\n\n\n\n B \n")
+    #expect(WikiText.joinRows("a\nb") == "a\n\n\nb")
+    #expect(WikiText.joinRows("\t \u{A0}\n") == "")
+    #expect(WikiText.joinRows("") == "")
+  }
+
+  @Test func joinedTextMatchesReferenceHash() throws {
+    let text = try #require(Self.text)
+    let expected = try #require(OPTFixtures.vectors).wikitext2_test
+    #expect(text.utf8.count == 1_296_370)
+    #expect(SHA256.hex(text.utf8) == expected.text_sha256)
+  }
+
+  /// `ids_sha256` in vectors.json is the sha256 of the ids written in decimal and joined by ","
+  /// with no spaces or brackets ("2,50140,5457,..."); little-endian Int32/Int64 bytes and JSON
+  /// spellings give other digests.
+  @Test func encodesWholeTestSplitLikeHuggingFace() throws {
+    let tokenizer = try #require(OPTFixtures.tokenizer)
+    let text = try #require(Self.text)
+    let expected = try #require(OPTFixtures.vectors).wikitext2_test
+    let ids = tokenizer.encode(text, addingBOS: OPTTokenizer.bosID)
+    #expect(ids.count == 287_645)
+    #expect(ids.count == expected.token_count_with_bos)
+    #expect(Array(ids.prefix(32)) == expected.first_32_ids)
+    #expect(SHA256.hex(ids.map(String.init).joined(separator: ",").utf8) == expected.ids_sha256)
+    #expect(tokenizer.decode(Array(ids.dropFirst())) == text)
+  }
+}
