@@ -64,7 +64,8 @@ import Testing
     ) { try BPETokenizer(vocabJSON: negative, mergesTXT: merges) }
     let (duplicate, merges2) = try files(vocab: "{\"a\": 0, \"b\": 0}", merges: "")
     #expect(
-      throws: TokenizerError.duplicateTokenID(source: duplicate.path, id: 0, first: "a", second: "b")
+      throws: TokenizerError.duplicateTokenID(
+        source: duplicate.path, id: 0, first: "a", second: "b")
     ) { try BPETokenizer(vocabJSON: duplicate, mergesTXT: merges2) }
   }
 
