@@ -38,7 +38,9 @@ public struct BPETokenizer: Sendable {
   ) throws(TokenizerError) {
     try self.init(
       vocabulary: tokens, vocabularySource: "tokenizer.ggml.tokens",
-      mergeLines: merges.enumerated().map { MergeLine(text: Substring($0.element), line: $0.offset + 1) },
+      mergeLines: merges.enumerated().map {
+        MergeLine(text: Substring($0.element), line: $0.offset + 1)
+      },
       mergesSource: "tokenizer.ggml.merges", preTokenizer: preTokenizer,
       specialTokens: specialTokens)
   }
@@ -186,7 +188,8 @@ public struct BPETokenizer: Sendable {
     var initial: [Int32] = []
     for piece in preTokenizer.pieces(of: scalars) {
       initial.removeAll(keepingCapacity: true)
-      for byte in utf8[scalars.byteOffsets[piece.lowerBound]..<scalars.byteOffsets[piece.upperBound]]
+      for byte in utf8[
+        scalars.byteOffsets[piece.lowerBound]..<scalars.byteOffsets[piece.upperBound]]
       {
         initial.append(byteIDs[Int(byte)])
       }

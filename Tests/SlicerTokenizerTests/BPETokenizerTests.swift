@@ -62,16 +62,25 @@ private enum TinyVocabulary {
 
   @Test func rejectsBadLists() {
     let bytes = ByteTokens.all
-    #expect(throws: TokenizerError.malformedMerge(source: "tokenizer.ggml.merges", line: 2, text: "a  b")) {
-      try BPETokenizer(tokens: bytes + ["ab"], merges: ["a b", "a  b"], preTokenizer: .gpt2, specialTokens: [:])
+    #expect(
+      throws: TokenizerError.malformedMerge(source: "tokenizer.ggml.merges", line: 2, text: "a  b")
+    ) {
+      try BPETokenizer(
+        tokens: bytes + ["ab"], merges: ["a b", "a  b"], preTokenizer: .gpt2, specialTokens: [:])
     }
-    #expect(throws: TokenizerError.mergeTokenMissing(source: "tokenizer.ggml.merges", line: 1, token: "ab")) {
+    #expect(
+      throws: TokenizerError.mergeTokenMissing(
+        source: "tokenizer.ggml.merges", line: 1, token: "ab")
+    ) {
       try BPETokenizer(tokens: bytes, merges: ["a b"], preTokenizer: .gpt2, specialTokens: [:])
     }
     #expect(throws: TokenizerError.missingByteToken(source: "tokenizer.ggml.tokens", byte: 0xFF)) {
-      try BPETokenizer(tokens: Array(bytes.dropLast()), merges: [], preTokenizer: .gpt2, specialTokens: [:])
+      try BPETokenizer(
+        tokens: Array(bytes.dropLast()), merges: [], preTokenizer: .gpt2, specialTokens: [:])
     }
-    #expect(throws: TokenizerError.specialTokenOutOfRange(token: "<x>", id: 256, vocabularySize: 256)) {
+    #expect(
+      throws: TokenizerError.specialTokenOutOfRange(token: "<x>", id: 256, vocabularySize: 256)
+    ) {
       try BPETokenizer(tokens: bytes, merges: [], preTokenizer: .gpt2, specialTokens: ["<x>": 256])
     }
     #expect(throws: TokenizerError.emptySpecialToken(id: 3)) {

@@ -13,13 +13,27 @@ enum OPTFixtures {
     }
     struct WikiText2: Decodable {
       var recipe: String
-      var text_sha256: String
-      var token_count_with_bos: Int
-      var ids_sha256: String
-      var first_32_ids: [Int]
+      var textSHA256: String
+      var tokenCountWithBOS: Int
+      /// sha256 of the ids in decimal joined by "," (see WikiTextTests).
+      var idsSHA256: String
+      var first32IDs: [Int]
+
+      enum CodingKeys: String, CodingKey {
+        case recipe
+        case textSHA256 = "text_sha256"
+        case tokenCountWithBOS = "token_count_with_bos"
+        case idsSHA256 = "ids_sha256"
+        case first32IDs = "first_32_ids"
+      }
     }
     var vectors: [Vector]
-    var wikitext2_test: WikiText2
+    var wikiText2Test: WikiText2
+
+    enum CodingKeys: String, CodingKey {
+      case vectors
+      case wikiText2Test = "wikitext2_test"
+    }
   }
 
   static let vocabJSON = Fixtures.url("opt-tokenizer/vocab.json")

@@ -16,6 +16,10 @@ import Testing
     return (vocabURL, mergesURL)
   }
 
+  private func removeDirectory(of file: URL) {
+    try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+  }
+
   /// A valid vocab.json: the 256 byte tokens, then "ab" = 256.
   private var goodVocab: String {
     var entries: [String: Int] = ["ab": 256]
@@ -26,6 +30,7 @@ import Testing
 
   @Test func readsVersionCommentAndCRLF() throws {
     let (vocab, merges) = try files(vocab: goodVocab, merges: "#version: 0.2\r\na b\r\n")
+    defer { removeDirectory(of: vocab) }
     let tokenizer = try BPETokenizer(vocabJSON: vocab, mergesTXT: merges)
     #expect(tokenizer.encode("abab") == [256, 256])
     #expect(tokenizer.vocabularySize == 257)
@@ -33,6 +38,7 @@ import Testing
 
   @Test func missingFileIsNamed() throws {
     let (vocab, _) = try files(vocab: goodVocab, merges: "")
+    defer { removeDirectory(of: vocab) }
     let missing = vocab.deletingLastPathComponent().appendingPathComponent("nope.txt")
     #expect(throws: TokenizerError.fileUnreadable(path: missing.path, reason: "no such file")) {
       try BPETokenizer(vocabJSON: vocab, mergesTXT: missing)
@@ -43,6 +49,7 @@ import Testing
 
   @Test func malformedVocabularyIsNamed() throws {
     let (vocab, merges) = try files(vocab: "{\"a\": \"one\"}", merges: "")
+    defer { removeDirectory(of: vocab) }
     do {
       _ = try BPETokenizer(vocabJSON: vocab, mergesTXT: merges)
       Issue.record("expected an error")
@@ -58,18 +65,22 @@ import Testing
 
   @Test func badIdsAreRejected() throws {
     let (negative, merges) = try files(vocab: "{\"a\": -1}", merges: "")
+    defer { removeDirectory(of: negative) }
     #expect(
       throws: TokenizerError.tokenIDOutOfRange(
         source: negative.path, token: "a", id: -1, limit: BPETokenizer.maximumVocabularySize)
     ) { try BPETokenizer(vocabJSON: negative, mergesTXT: merges) }
     let (duplicate, merges2) = try files(vocab: "{\"a\": 0, \"b\": 0}", merges: "")
+    defer { removeDirectory(of: duplicate) }
     #expect(
-      throws: TokenizerError.duplicateTokenID(source: duplicate.path, id: 0, first: "a", second: "b")
+      throws: TokenizerError.duplicateTokenID(
+        source: duplicate.path, id: 0, first: "a", second: "b")
     ) { try BPETokenizer(vocabJSON: duplicate, mergesTXT: merges2) }
   }
 
   @Test func badMergeLineNumberCountsTheComment() throws {
     let (vocab, merges) = try files(vocab: goodVocab, merges: "#version: 0.2\na b\nab\n")
+    defer { removeDirectory(of: vocab) }
     #expect(throws: TokenizerError.malformedMerge(source: merges.path, line: 3, text: "ab")) {
       try BPETokenizer(vocabJSON: vocab, mergesTXT: merges)
     }

@@ -19,9 +19,9 @@ import Testing
 
   @Test func joinedTextMatchesReferenceHash() throws {
     let text = try #require(Self.text)
-    let expected = try #require(OPTFixtures.vectors).wikitext2_test
+    let expected = try #require(OPTFixtures.vectors).wikiText2Test
     #expect(text.utf8.count == 1_296_370)
-    #expect(SHA256.hex(text.utf8) == expected.text_sha256)
+    #expect(SHA256.hex(text.utf8) == expected.textSHA256)
   }
 
   /// `ids_sha256` in vectors.json is the sha256 of the ids written in decimal and joined by ","
@@ -30,12 +30,12 @@ import Testing
   @Test func encodesWholeTestSplitLikeHuggingFace() throws {
     let tokenizer = try #require(OPTFixtures.tokenizer)
     let text = try #require(Self.text)
-    let expected = try #require(OPTFixtures.vectors).wikitext2_test
+    let expected = try #require(OPTFixtures.vectors).wikiText2Test
     let ids = tokenizer.encode(text, addingBOS: OPTTokenizer.bosID)
     #expect(ids.count == 287_645)
-    #expect(ids.count == expected.token_count_with_bos)
-    #expect(Array(ids.prefix(32)) == expected.first_32_ids)
-    #expect(SHA256.hex(ids.map(String.init).joined(separator: ",").utf8) == expected.ids_sha256)
+    #expect(ids.count == expected.tokenCountWithBOS)
+    #expect(Array(ids.prefix(32)) == expected.first32IDs)
+    #expect(SHA256.hex(ids.map(String.init).joined(separator: ",").utf8) == expected.idsSHA256)
     #expect(tokenizer.decode(Array(ids.dropFirst())) == text)
   }
 }
