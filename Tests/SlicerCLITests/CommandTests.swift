@@ -1,0 +1,78 @@
+import Foundation
+import SlicerTestSupport
+import Testing
+
+/// The commands, run as a user runs them, on the tiny fixture model.
+@Suite struct CommandTests {
+  let model = Fixtures.url("tiny-opt").path
+  let tokenizerDir = Fixtures.url("opt-tokenizer").path
+
+  @Test func tokenizePrintsIdsWithBOS() throws {
+    let result = try SlicerBinary.run(["tokenize", "--model", model, "--json", "Jack and jill"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "[2, 20907, 8, 1236, 1873]\n")
+  }
+
+  @Test func tokenizeReproducesTheGreedyPrompt() throws {
+    let reference = try TinyOPTGreedy.load()
+    let result = try SlicerBinary.run(["tokenize", "--model", model, "--json", reference.promptText])
+    #expect(result.stdout == "[" + reference.promptIDs.map(String.init).joined(separator: ", ") + "]\n")
+  }
+
+  @Test func generateJSONMatchesTransformersGreedy() throws {
+    let reference = try TinyOPTGreedy.load()
+    // The prompt is given as text; it must tokenize to the reference prompt ids.
+    let result = try SlicerBinary.run([
+      "generate", "--model", model, "--prompt", reference.promptText, "--max-tokens", "20",
+      "--split", "2", "--json",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    #expect(object?["token_ids"] as? [Int] == reference.generatedIDs)
+    #expect(object?["text"] is String)
+  }
+
+  @Test func perplexityJSONOnAShortText() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("ppl-\(UUID()).txt")
+    try " = Valkyria Chronicles = \n\n The game began development in 2010 .\n".write(
+      to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try SlicerBinary.run(["perplexity", "--model", model, "--text", file.path, "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let ppl = try #require(object?["perplexity"] as? Double)
+    #expect(ppl > 1 && ppl.isFinite)
+    #expect((object?["tokens"] as? Int ?? 0) > 5)
+  }
+
+  @Test func badInputsAreClearErrorsNotTraps() throws {
+    let cases: [([String], String)] = [
+      (["generate", "--model", model, "--prompt", "hi", "--split", "9"], "outside 0…4"),
+      (["generate", "--model", "/nonexistent/model", "--prompt", "hi"], "/nonexistent/model"),
+      (["tokenize", "--model", tokenizerDir, "hi"], "config.json"),
+      (["generate", "--model", model, "--prompt", String(repeating: "word ", count: 200)], "context"),
+    ]
+    for (arguments, needle) in cases {
+      let result = try SlicerBinary.run(arguments)
+      #expect(result.status != 0 && result.status < 128, "\(arguments): status \(result.status)")
+      #expect(result.stderr.contains(needle), "\(arguments): \(result.stderr)")
+    }
+  }
+}
+
+/// The greedy continuation transformers produced for the tiny model.
+struct TinyOPTGreedy {
+  var promptIDs: [Int]
+  var generatedIDs: [Int]
+  var promptText: String
+
+  static func load() throws -> TinyOPTGreedy {
+    let data = try Data(contentsOf: Fixtures.url("tiny-opt/reference.json"))
+    let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let greedy = object["greedy"] as! [String: Any]
+    // The decoded prompt ids; `tokenizeReproducesTheGreedyPrompt` checks it encodes back to them.
+    return TinyOPTGreedy(
+      promptIDs: greedy["prompt_ids"] as! [Int], generatedIDs: greedy["generated_ids"] as! [Int],
+      promptText: " overpoweredaucus sar devoted 310")
+  }
+}
