@@ -29,12 +29,15 @@ struct GGUFCursor {
   ) throws(GGUFError) -> Int {
     guard let n = Int(exactly: count), n <= bytesLeft / max(itemSize, 1) else {
       throw .countTooLarge(
-        what: what(), count: count, offset: countOffset, bytesLeft: bytesLeft, minimumItemSize: itemSize)
+        what: what(), count: count, offset: countOffset, bytesLeft: bytesLeft,
+        minimumItemSize: itemSize)
     }
     return n
   }
 
-  mutating func read<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws(GGUFError) -> T {
+  mutating func read<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String)
+    throws(GGUFError) -> T
+  {
     try require(MemoryLayout<T>.size, for: what())
     let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     offset += MemoryLayout<T>.size
@@ -50,7 +53,8 @@ struct GGUFCursor {
   mutating func readString(_ what: @autoclosure () -> String) throws(GGUFError) -> String {
     let lengthOffset = offset
     let declared = try read(UInt64.self, "the length of \(what())")
-    let length = try bounded(declared, itemSize: 1, at: lengthOffset, what: "the length of \(what())")
+    let length = try bounded(
+      declared, itemSize: 1, at: lengthOffset, what: "the length of \(what())")
     let start = offset
     offset += length
     guard let string = String(validating: bytes[start..<start + length], as: UTF8.self) else {
@@ -69,7 +73,9 @@ struct GGUFCursor {
   }
 
   /// One metadata value of `type` (for an array: its element type, count, and elements).
-  mutating func readValue(_ type: GGUFValueType, key: String, depth: Int = 0) throws(GGUFError) -> GGUFValue {
+  mutating func readValue(_ type: GGUFValueType, key: String, depth: Int = 0) throws(GGUFError)
+    -> GGUFValue
+  {
     let what = "the value of \"\(key)\""
     switch type {
     case .uint8: return .uint8(try read(UInt8.self, what))
@@ -152,7 +158,8 @@ struct GGUFCursor {
     offset += count * size
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       for i in 0..<count {
-        buffer[i] = T(littleEndian: bytes.loadUnaligned(fromByteOffset: start + i * size, as: T.self))
+        buffer[i] = T(
+          littleEndian: bytes.loadUnaligned(fromByteOffset: start + i * size, as: T.self))
       }
       initialized = count
     }

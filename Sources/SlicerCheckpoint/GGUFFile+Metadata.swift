@@ -32,21 +32,27 @@ extension GGUFFile {
   /// An ARRAY of STRING.
   public func stringArray(_ key: String) throws(GGUFError) -> [String] {
     let value = try entry(key)
-    guard let strings = value.arrayValue?.strings else { throw mismatch(key, "an array of strings", value) }
+    guard let strings = value.arrayValue?.strings else {
+      throw mismatch(key, "an array of strings", value)
+    }
     return strings
   }
 
   /// An ARRAY of any integer type whose elements all fit in `Int`.
   public func intArray(_ key: String) throws(GGUFError) -> [Int] {
     let value = try entry(key)
-    guard let ints = value.arrayValue?.ints else { throw mismatch(key, "an array of integers", value) }
+    guard let ints = value.arrayValue?.ints else {
+      throw mismatch(key, "an array of integers", value)
+    }
     return ints
   }
 
   /// An ARRAY of FLOAT32 (or FLOAT64, rounded).
   public func floatArray(_ key: String) throws(GGUFError) -> [Float] {
     let value = try entry(key)
-    guard let floats = value.arrayValue?.floats else { throw mismatch(key, "an array of floats", value) }
+    guard let floats = value.arrayValue?.floats else {
+      throw mismatch(key, "an array of floats", value)
+    }
     return floats
   }
 

@@ -78,6 +78,7 @@ public final class GGUFFile: @unchecked Sendable {
   public func rawBytes(_ name: String) throws(GGUFError) -> UnsafeRawBufferPointer {
     let info = try tensor(name)
     // The parser checked offset + byteCount <= fileSize.
-    return UnsafeRawBufferPointer(rebasing: storage.bytes[info.offset..<info.offset + info.byteCount])
+    return UnsafeRawBufferPointer(
+      rebasing: storage.bytes[info.offset..<info.offset + info.byteCount])
   }
 }

@@ -57,7 +57,8 @@ struct GGUFParser {
     let keyValueCountOffset = cursor.offset
     let declaredKeyValues = try cursor.read(UInt64.self, "the metadata count")
     let keyValueCount = try cursor.bounded(
-      declaredKeyValues, itemSize: minimumKeyValueSize, at: keyValueCountOffset, what: "the metadata count")
+      declaredKeyValues, itemSize: minimumKeyValueSize, at: keyValueCountOffset,
+      what: "the metadata count")
 
     var metadata: [String: GGUFValue] = [:]
     var metadataKeys: [String] = []
@@ -75,8 +76,12 @@ struct GGUFParser {
 
     // The tensor count is bounded only now, by what is left after the metadata.
     let tensorCount = try cursor.bounded(
-      declaredTensors, itemSize: minimumTensorInfoSize, at: tensorCountOffset, what: "the tensor count")
-    var pending: [(name: String, type: GGMLType, dimensions: [Int], elements: Int, bytes: Int, relative: UInt64)] = []
+      declaredTensors, itemSize: minimumTensorInfoSize, at: tensorCountOffset,
+      what: "the tensor count")
+    var pending:
+      [(
+        name: String, type: GGMLType, dimensions: [Int], elements: Int, bytes: Int, relative: UInt64
+      )] = []
     pending.reserveCapacity(tensorCount)
     var seen = Set<String>()
     for index in 0..<tensorCount {
@@ -87,11 +92,15 @@ struct GGUFParser {
         throw .tooManyDimensions(tensor: name, count: dimensionCount)
       }
       var raw: [UInt64] = []
-      for _ in 0..<dimensionCount { raw.append(try cursor.read(UInt64.self, "a dimension of \"\(name)\"")) }
+      for _ in 0..<dimensionCount {
+        raw.append(try cursor.read(UInt64.self, "a dimension of \"\(name)\""))
+      }
       let typeID = try cursor.read(UInt32.self, "the type of \"\(name)\"")
       let relative = try cursor.read(UInt64.self, "the data offset of \"\(name)\"")
 
-      guard let type = GGMLType(rawValue: typeID) else { throw .unknownTensorType(tensor: name, typeID: typeID) }
+      guard let type = GGMLType(rawValue: typeID) else {
+        throw .unknownTensorType(tensor: name, typeID: typeID)
+      }
       let (dimensions, elements) = try Self.shape(raw, tensor: name)
       let rowLength = dimensions.first ?? 1
       guard rowLength % type.blockSize == 0 else {
@@ -132,7 +141,8 @@ struct GGUFParser {
   private static func alignment(in metadata: [String: GGUFValue]) throws(GGUFError) -> Int {
     guard let value = metadata["general.alignment"] else { return defaultAlignment }
     // An upper bound keeps the padding arithmetic far from overflow; real files use 32 or 64.
-    guard let alignment = value.intValue, alignment > 0, alignment.nonzeroBitCount == 1, alignment <= 1 << 30
+    guard let alignment = value.intValue, alignment > 0, alignment.nonzeroBitCount == 1,
+      alignment <= 1 << 30
     else {
       throw .invalidAlignment("\(value)")
     }

@@ -22,7 +22,9 @@ public struct GGUFTensorInfo: Sendable, Equatable {
   /// Dimensions slowest-varying first, as PyTorch and row-major code index them.
   public var shape: [Int] { dimensions.reversed() }
 
-  public init(name: String, type: GGMLType, dimensions: [Int], elementCount: Int, byteCount: Int, offset: Int) {
+  public init(
+    name: String, type: GGMLType, dimensions: [Int], elementCount: Int, byteCount: Int, offset: Int
+  ) {
     self.name = name
     self.type = type
     self.dimensions = dimensions

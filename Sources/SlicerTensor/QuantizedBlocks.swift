@@ -173,7 +173,8 @@ public enum QuantizedBlocks {
     _ type: GGMLType, _ source: UnsafeRawPointer, count: Int,
     into destination: UnsafeMutablePointer<Float>
   ) {
-    precondition(count >= 0 && count % type.blockSize == 0, "\(count) is not a whole number of \(type) blocks")
+    precondition(
+      count >= 0 && count % type.blockSize == 0, "\(count) is not a whole number of \(type) blocks")
     switch type {
     case .f32: DType.f32.convert(source, count: count, into: destination)
     case .f16: DType.f16.convert(source, count: count, into: destination)
@@ -186,7 +187,8 @@ public enum QuantizedBlocks {
   }
 
   /// Decodes `count` elements of `type` at `source` into a new array.
-  public static func dequantize(_ type: GGMLType, _ source: UnsafeRawPointer, count: Int) -> [Float] {
+  public static func dequantize(_ type: GGMLType, _ source: UnsafeRawPointer, count: Int) -> [Float]
+  {
     [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       if let base = buffer.baseAddress { dequantize(type, source, count: count, into: base) }
       initialized = count
@@ -195,7 +197,10 @@ public enum QuantizedBlocks {
 
   @inline(__always)
   private static func half(_ source: UnsafeRawPointer, _ offset: Int) -> Float {
-    Float(Float16(bitPattern: UInt16(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt16.self))))
+    Float(
+      Float16(
+        bitPattern: UInt16(
+          littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt16.self))))
   }
 
   private static func dequantizeQ8_0(

@@ -31,14 +31,17 @@ import Testing
       }
     }
     #expect(parseError([]) == .truncated(what: "the magic", offset: 0, needed: 4, fileSize: 0))
-    #expect(parseError(Array(bytes[0..<10])) == .truncated(what: "the tensor count", offset: 8, needed: 8, fileSize: 10))
+    #expect(
+      parseError(Array(bytes[0..<10]))
+        == .truncated(what: "the tensor count", offset: 8, needed: 8, fileSize: 10))
   }
 
   @Test func wrongMagicAndVersionsAreNamed() {
     var writer = GGUFTestWriter()
     writer.magic = Array("GGML".utf8)
     #expect(parseError(writer.bytes()) == .badMagic(found: [0x47, 0x47, 0x4D, 0x4C]))
-    #expect("\(GGUFError.badMagic(found: [0x50, 0x4B, 0x03, 0x04]))".contains("starts with 50 4B 03 04"))
+    #expect(
+      "\(GGUFError.badMagic(found: [0x50, 0x4B, 0x03, 0x04]))".contains("starts with 50 4B 03 04"))
 
     writer = GGUFTestWriter()
     writer.version = 1
@@ -50,7 +53,10 @@ import Testing
   @Test func tensorsOutsideTheFileAreRejected() {
     var writer = GGUFTensorTests.writer()
     writer.tensors[1].offsetOverride = 1 << 20
-    guard case .tensorOutOfBounds(let name, _, let byteCount, let fileSize)? = parseError(writer.bytes()) else {
+    guard
+      case .tensorOutOfBounds(let name, _, let byteCount, let fileSize)? = parseError(
+        writer.bytes())
+    else {
       Issue.record("expected tensorOutOfBounds")
       return
     }
@@ -70,19 +76,27 @@ import Testing
   @Test func tensorTypesAndShapesAreChecked() {
     func single(_ dimensions: [UInt64], type: UInt32, bytes: Int = 0) -> GGUFError? {
       var writer = GGUFTestWriter()
-      writer.tensors = [.init(name: "t", dimensions: dimensions, typeID: type, data: [UInt8](repeating: 0, count: bytes))]
+      writer.tensors = [
+        .init(
+          name: "t", dimensions: dimensions, typeID: type, data: [UInt8](repeating: 0, count: bytes)
+        )
+      ]
       return parseError(writer.bytes())
     }
     #expect(single([32], type: 4) == .unknownTensorType(tensor: "t", typeID: 4))
     #expect(single([32], type: 1000) == .unknownTensorType(tensor: "t", typeID: 1000))
     #expect(single([48, 2], type: 8) == .partialBlock(tensor: "t", type: .q8_0, rowLength: 48))
     #expect(single([1, 1, 1, 1, 1], type: 0) == .tooManyDimensions(tensor: "t", count: 5))
-    #expect(single([1 << 40, 1 << 40], type: 0) == .shapeOverflow(tensor: "t", dimensions: [1 << 40, 1 << 40]))
+    #expect(
+      single([1 << 40, 1 << 40], type: 0)
+        == .shapeOverflow(tensor: "t", dimensions: [1 << 40, 1 << 40]))
     #expect(single([1 << 63], type: 0) == .shapeOverflow(tensor: "t", dimensions: [1 << 63]))
     // 2^61 elements fit in Int, their 2^63 bytes do not.
     #expect(single([1 << 61], type: 0) == .shapeOverflow(tensor: "t", dimensions: [1 << 61]))
     // Plausible but far larger than the file.
-    guard case .tensorOutOfBounds(tensor: "t", start: _, byteCount: 4 << 30, fileSize: _)? = single([1 << 30], type: 0)
+    guard
+      case .tensorOutOfBounds(tensor: "t", start: _, byteCount: 4 << 30, fileSize: _)? = single(
+        [1 << 30], type: 0)
     else {
       Issue.record("expected tensorOutOfBounds")
       return
@@ -93,8 +107,10 @@ import Testing
   @Test func hugeCountsFailBeforeAllocating() {
     var writer = GGUFTestWriter()
     writer.tensorCountOverride = 1 << 60
-    guard case .countTooLarge(what: "the tensor count", count: 1 << 60, offset: 8, _, minimumItemSize: 24)? =
-      parseError(writer.bytes())
+    guard
+      case .countTooLarge(
+        what: "the tensor count", count: 1 << 60, offset: 8, _, minimumItemSize: 24)? =
+        parseError(writer.bytes())
     else {
       Issue.record("expected countTooLarge for the tensor count")
       return
@@ -102,7 +118,9 @@ import Testing
 
     writer = GGUFTestWriter()
     writer.metadataCountOverride = .max
-    guard case .countTooLarge(what: "the metadata count", count: .max, offset: 16, _, _)? = parseError(writer.bytes())
+    guard
+      case .countTooLarge(what: "the metadata count", count: .max, offset: 16, _, _)? = parseError(
+        writer.bytes())
     else {
       Issue.record("expected countTooLarge for the metadata count")
       return
@@ -117,7 +135,9 @@ import Testing
       writer = GGUFTestWriter()
       writer.rawEntries = [entry]
       guard case .countTooLarge(what: what, _, _, _, _)? = parseError(writer.bytes()) else {
-        Issue.record("expected countTooLarge for \(what), got \(String(describing: parseError(writer.bytes())))")
+        Issue.record(
+          "expected countTooLarge for \(what), got \(String(describing: parseError(writer.bytes())))"
+        )
         continue
       }
     }
@@ -137,7 +157,9 @@ import Testing
     entry = Self.key("x")
     append(UInt32(13), to: &entry)
     #expect(withRaw(entry) == .invalidValueType(key: "x", typeID: 13, offset: 24 + 9))
-    #expect(withRaw(Self.entry(key: "x", arrayType: 13, count: 0)) == .invalidValueType(key: "x", typeID: 13, offset: 24 + 9 + 4))
+    #expect(
+      withRaw(Self.entry(key: "x", arrayType: 13, count: 0))
+        == .invalidValueType(key: "x", typeID: 13, offset: 24 + 9 + 4))
 
     entry = []
     append(UInt64(2), to: &entry)
@@ -151,7 +173,8 @@ import Testing
       append(UInt32(9), to: &entry)
       append(UInt64(1), to: &entry)
     }
-    #expect(withRaw(entry) == .arrayNestingTooDeep(key: "deep", limit: GGUFCursor.maximumArrayNesting))
+    #expect(
+      withRaw(entry) == .arrayNestingTooDeep(key: "deep", limit: GGUFCursor.maximumArrayNesting))
 
     var writer = GGUFTestWriter()
     writer.metadata = [("k", .uint8(1)), ("k", .uint8(2))]
@@ -176,7 +199,8 @@ import Testing
       try GGUFFile(url: URL(fileURLWithPath: missing))
     }
     let directory = FileManager.default.temporaryDirectory
-    #expect(throws: GGUFError.cannotOpen(path: directory.path, reason: "it is not a regular file")) {
+    #expect(throws: GGUFError.cannotOpen(path: directory.path, reason: "it is not a regular file"))
+    {
       try GGUFFile(url: directory)
     }
   }

@@ -31,7 +31,10 @@ import Testing
     ("arr.i64", .array(.int64([.min, 0]))),
     ("arr.f64", .array(.float64([1e-300, 0.25]))),
     ("arr.empty", .array(.string([]))),
-    ("arr.nested", .array(.array([.int32([1, 2]), .string(["a"]), .array([.uint8([9])]), .float32([])]))),
+    (
+      "arr.nested",
+      .array(.array([.int32([1, 2]), .string(["a"]), .array([.uint8([9])]), .float32([])]))
+    ),
   ]
 
   static func file() throws -> GGUFFile {
@@ -80,10 +83,16 @@ import Testing
     #expect(throws: GGUFError.wrongValueType(key: "u64", expected: "an integer", found: "UINT64")) {
       try file.int("u64")
     }
-    #expect(throws: GGUFError.wrongValueType(key: "arr.u64", expected: "an array of integers", found: "ARRAY[UINT64]")) {
+    #expect(
+      throws: GGUFError.wrongValueType(
+        key: "arr.u64", expected: "an array of integers", found: "ARRAY[UINT64]")
+    ) {
       try file.intArray("arr.u64")
     }
-    #expect(throws: GGUFError.wrongValueType(key: "arr.i32", expected: "an array of strings", found: "ARRAY[INT32]")) {
+    #expect(
+      throws: GGUFError.wrongValueType(
+        key: "arr.i32", expected: "an array of strings", found: "ARRAY[INT32]")
+    ) {
       try file.stringArray("arr.i32")
     }
     #expect(

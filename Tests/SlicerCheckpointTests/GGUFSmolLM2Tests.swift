@@ -26,7 +26,9 @@ enum SmolLM2File {
   }()
 
   /// Opened once for the suite (opening maps the file and parses ~98k vocabulary strings).
-  static let file: Result<GGUFFile, GGUFError> = Result { () throws(GGUFError) in try GGUFFile(url: url) }
+  static let file: Result<GGUFFile, GGUFError> = Result { () throws(GGUFError) in
+    try GGUFFile(url: url)
+  }
 }
 
 @Suite(.enabled(if: SmolLM2File.isPresent, SmolLM2File.skipReason))
@@ -79,10 +81,13 @@ struct GGUFSmolLM2Tests {
     #expect(file.tensors.values.reduce(0) { $0 + $1.elementCount } == 134_515_008)
 
     let embedding = try file.tensor("token_embd.weight")
-    #expect(embedding.type == .q8_0 && embedding.dimensions == [576, 49152] && embedding.shape == [49152, 576])
+    #expect(
+      embedding.type == .q8_0 && embedding.dimensions == [576, 49152]
+        && embedding.shape == [49152, 576])
     #expect(embedding.offset == 1_785_664 && embedding.byteCount == 30_081_024)
     let q = try file.tensor("blk.0.attn_q.weight")
-    #expect(q.type == .q4_1 && q.shape == [576, 576] && q.byteCount == 207_360 && q.offset == 33_806_656)
+    #expect(
+      q.type == .q4_1 && q.shape == [576, 576] && q.byteCount == 207_360 && q.offset == 33_806_656)
     #expect(try file.tensor("blk.0.attn_k.weight").shape == [192, 576])
     #expect(try file.tensor("blk.29.ffn_down.weight").shape == [576, 1536])
     #expect(try file.tensor("blk.29.ffn_gate.weight").shape == [1536, 576])
@@ -99,36 +104,48 @@ struct GGUFSmolLM2Tests {
     #expect(Array(raw.prefix(6)) == [0x32, 0x19, 0xD6, 0x0D, 0x13, 0xF7])
     let embedding = try file.floats("token_embd.weight")
     #expect(embedding.count == 49152 * 576)
-    #expect(Array(embedding[0..<8]) == [
-      -0.10654449462890625, 0.032978057861328125, 0.048198699951171875, -0.022830963134765625,
-      -0.06849288940429688, -0.04566192626953125, 0.020294189453125, -0.12176513671875,
-    ])
+    #expect(
+      Array(embedding[0..<8]) == [
+        -0.10654449462890625, 0.032978057861328125, 0.048198699951171875, -0.022830963134765625,
+        -0.06849288940429688, -0.04566192626953125, 0.020294189453125, -0.12176513671875,
+      ])
     #expect(embedding[575] == 0.029754638671875)
     let last = 49151 * 576
-    #expect(Array(embedding[last..<last + 4]) == [0.011505126953125, 0.0057525634765625, 0.0977935791015625, -0.0977935791015625])
+    #expect(
+      Array(embedding[last..<last + 4]) == [
+        0.011505126953125, 0.0057525634765625, 0.0977935791015625, -0.0977935791015625,
+      ])
     #expect(embedding[last + 575] == -0.0417022705078125)
     #expect(abs(sum(embedding) - -15353.0444941521) < 1e-6)
 
     // blk.0.attn_q (Q4_1): rows 0 and 575.
     let q = try file.floats("blk.0.attn_q.weight")
-    #expect(Array(q[0..<8]) == [
-      -0.0963134765625, 0.1573486328125, -0.0963134765625, -0.73046875, 1.1719970703125,
-      -0.0963134765625, 0.030517578125, 0.6646728515625,
-    ])
+    #expect(
+      Array(q[0..<8]) == [
+        -0.0963134765625, 0.1573486328125, -0.0963134765625, -0.73046875, 1.1719970703125,
+        -0.0963134765625, 0.030517578125, 0.6646728515625,
+      ])
     #expect(q[575] == 0.12353515625)
-    #expect(Array(q[575 * 576..<575 * 576 + 3]) == [-0.15679931640625, 0.154327392578125, 0.34100341796875])
+    #expect(
+      Array(q[575 * 576..<575 * 576 + 3]) == [
+        -0.15679931640625, 0.154327392578125, 0.34100341796875,
+      ])
     #expect(abs(sum(q) - 59.2232208252) < 1e-6)
 
     // blk.29.ffn_down (Q4_1, shape [576, 1536]): row 0.
     let down = try file.floats("blk.29.ffn_down.weight")
-    #expect(Array(down[0..<4]) == [-0.2733154296875, 0.186279296875, 0.186279296875, 0.04840087890625])
+    #expect(
+      Array(down[0..<4]) == [-0.2733154296875, 0.186279296875, 0.186279296875, 0.04840087890625])
     #expect(down[1535] == -0.054412841796875)
 
     // Norms (F32).
     let norm = try file.floats("output_norm.weight")
     #expect(Array(norm[0..<4]) == [1.7578125, 1.8203125, 1.78125, 1.6015625])
     #expect(abs(sum(norm) - 1038.33203125) < 1e-9)
-    #expect(Array(try file.floats("blk.0.attn_norm.weight")[0..<3]) == [0.01397705078125, 0.0238037109375, -0.019775390625])
+    #expect(
+      Array(try file.floats("blk.0.attn_norm.weight")[0..<3]) == [
+        0.01397705078125, 0.0238037109375, -0.019775390625,
+      ])
   }
 
   private func sum(_ values: [Float]) -> Double {

@@ -7,7 +7,9 @@ import Testing
 @Suite struct GGUFTensorTests {
   // fp16 bit patterns: 1 = 0x3C00, 2 = 0x4000, 3 = 0x4200, 4 = 0x4400, 5 = 0x4500, 6 = 0x4600,
   // 0.5 = 0x3800.
-  static let f16Data: [UInt8] = [0x00, 0x3C, 0x00, 0x40, 0x00, 0x42, 0x00, 0x44, 0x00, 0x45, 0x00, 0x46]
+  static let f16Data: [UInt8] = [
+    0x00, 0x3C, 0x00, 0x40, 0x00, 0x42, 0x00, 0x44, 0x00, 0x45, 0x00, 0x46,
+  ]
 
   /// Two Q8_0 blocks: d = 1 with q = j − 16, then d = 0.5 with q = j.
   static let q8Data: [UInt8] = {
@@ -38,7 +40,9 @@ import Testing
   static func writer() -> GGUFTestWriter {
     var writer = GGUFTestWriter()
     writer.alignment = 64
-    writer.metadata = [("general.alignment", .uint32(64)), ("general.architecture", .string("test"))]
+    writer.metadata = [
+      ("general.alignment", .uint32(64)), ("general.architecture", .string("test")),
+    ]
     writer.tensors = [
       .init(name: "norm", dimensions: [4], typeID: 0, data: f32Bytes([1, -2, 0.5, 3])),
       .init(name: "w", dimensions: [3, 2], typeID: 1, data: f16Data),
@@ -99,7 +103,11 @@ import Testing
   @Test func aTypeThatCannotBeDecodedIsNamedWithItsTensor() throws {
     // A Q2_K tensor: one 256-element block of 84 bytes. The file is valid; decoding is not offered.
     var writer = GGUFTestWriter()
-    writer.tensors = [.init(name: "blk.0.ffn_up.weight", dimensions: [256], typeID: 10, data: [UInt8](repeating: 0, count: 84))]
+    writer.tensors = [
+      .init(
+        name: "blk.0.ffn_up.weight", dimensions: [256], typeID: 10,
+        data: [UInt8](repeating: 0, count: 84))
+    ]
     let file = try GGUFFile(bytes: writer.bytes())
     #expect(try file.tensor("blk.0.ffn_up.weight").byteCount == 84)
     #expect(try file.rawBytes("blk.0.ffn_up.weight").count == 84)

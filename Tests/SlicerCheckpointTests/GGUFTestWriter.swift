@@ -60,19 +60,45 @@ struct GGUFTestWriter {
 
   func appendValue(_ value: GGUFValue, to out: inout [UInt8]) {
     switch value {
-    case .uint8(let v): append(UInt32(0), to: &out); append(v, to: &out)
-    case .int8(let v): append(UInt32(1), to: &out); append(v, to: &out)
-    case .uint16(let v): append(UInt32(2), to: &out); append(v, to: &out)
-    case .int16(let v): append(UInt32(3), to: &out); append(v, to: &out)
-    case .uint32(let v): append(UInt32(4), to: &out); append(v, to: &out)
-    case .int32(let v): append(UInt32(5), to: &out); append(v, to: &out)
-    case .float32(let v): append(UInt32(6), to: &out); append(v.bitPattern, to: &out)
-    case .bool(let v): append(UInt32(7), to: &out); append(UInt8(v ? 1 : 0), to: &out)
-    case .string(let v): append(UInt32(8), to: &out); appendString(v, to: &out)
-    case .array(let a): append(UInt32(9), to: &out); appendArray(a, to: &out)
-    case .uint64(let v): append(UInt32(10), to: &out); append(v, to: &out)
-    case .int64(let v): append(UInt32(11), to: &out); append(v, to: &out)
-    case .float64(let v): append(UInt32(12), to: &out); append(v.bitPattern, to: &out)
+    case .uint8(let v):
+      append(UInt32(0), to: &out)
+      append(v, to: &out)
+    case .int8(let v):
+      append(UInt32(1), to: &out)
+      append(v, to: &out)
+    case .uint16(let v):
+      append(UInt32(2), to: &out)
+      append(v, to: &out)
+    case .int16(let v):
+      append(UInt32(3), to: &out)
+      append(v, to: &out)
+    case .uint32(let v):
+      append(UInt32(4), to: &out)
+      append(v, to: &out)
+    case .int32(let v):
+      append(UInt32(5), to: &out)
+      append(v, to: &out)
+    case .float32(let v):
+      append(UInt32(6), to: &out)
+      append(v.bitPattern, to: &out)
+    case .bool(let v):
+      append(UInt32(7), to: &out)
+      append(UInt8(v ? 1 : 0), to: &out)
+    case .string(let v):
+      append(UInt32(8), to: &out)
+      appendString(v, to: &out)
+    case .array(let a):
+      append(UInt32(9), to: &out)
+      appendArray(a, to: &out)
+    case .uint64(let v):
+      append(UInt32(10), to: &out)
+      append(v, to: &out)
+    case .int64(let v):
+      append(UInt32(11), to: &out)
+      append(v, to: &out)
+    case .float64(let v):
+      append(UInt32(12), to: &out)
+      append(v.bitPattern, to: &out)
     }
   }
 
@@ -83,19 +109,45 @@ struct GGUFTestWriter {
       append(UInt64(array.count), to: &out)
     }
     switch array {
-    case .uint8(let a): header(0); for v in a { append(v, to: &out) }
-    case .int8(let a): header(1); for v in a { append(v, to: &out) }
-    case .uint16(let a): header(2); for v in a { append(v, to: &out) }
-    case .int16(let a): header(3); for v in a { append(v, to: &out) }
-    case .uint32(let a): header(4); for v in a { append(v, to: &out) }
-    case .int32(let a): header(5); for v in a { append(v, to: &out) }
-    case .float32(let a): header(6); for v in a { append(v.bitPattern, to: &out) }
-    case .bool(let a): header(7); for v in a { append(UInt8(v ? 1 : 0), to: &out) }
-    case .string(let a): header(8); for v in a { appendString(v, to: &out) }
-    case .array(let a): header(9); for v in a { appendArray(v, to: &out) }
-    case .uint64(let a): header(10); for v in a { append(v, to: &out) }
-    case .int64(let a): header(11); for v in a { append(v, to: &out) }
-    case .float64(let a): header(12); for v in a { append(v.bitPattern, to: &out) }
+    case .uint8(let a):
+      header(0)
+      for v in a { append(v, to: &out) }
+    case .int8(let a):
+      header(1)
+      for v in a { append(v, to: &out) }
+    case .uint16(let a):
+      header(2)
+      for v in a { append(v, to: &out) }
+    case .int16(let a):
+      header(3)
+      for v in a { append(v, to: &out) }
+    case .uint32(let a):
+      header(4)
+      for v in a { append(v, to: &out) }
+    case .int32(let a):
+      header(5)
+      for v in a { append(v, to: &out) }
+    case .float32(let a):
+      header(6)
+      for v in a { append(v.bitPattern, to: &out) }
+    case .bool(let a):
+      header(7)
+      for v in a { append(UInt8(v ? 1 : 0), to: &out) }
+    case .string(let a):
+      header(8)
+      for v in a { appendString(v, to: &out) }
+    case .array(let a):
+      header(9)
+      for v in a { appendArray(v, to: &out) }
+    case .uint64(let a):
+      header(10)
+      for v in a { append(v, to: &out) }
+    case .int64(let a):
+      header(11)
+      for v in a { append(v, to: &out) }
+    case .float64(let a):
+      header(12)
+      for v in a { append(v.bitPattern, to: &out) }
     }
   }
 

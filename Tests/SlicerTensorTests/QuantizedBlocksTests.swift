@@ -88,7 +88,9 @@ import Testing
     #expect(Set(dequantizable) == [.f32, .f16, .bf16, .q4_0, .q4_1, .q8_0])
   }
 
-  private func decode(_ type: GGMLType, _ bytes: [UInt8], count: Int, skipping skip: Int = 0) -> [Float] {
+  private func decode(_ type: GGMLType, _ bytes: [UInt8], count: Int, skipping skip: Int = 0)
+    -> [Float]
+  {
     bytes.withUnsafeBytes { raw in
       QuantizedBlocks.dequantize(type, raw.baseAddress! + skip, count: count)
     }
