@@ -85,12 +85,11 @@ public struct BPETokenizer: Sendable {
     }
     for (text, id) in specialTokens { bytes[id] = Array(text.utf8) }
 
+    // A byte with no token of its own (SmolLM2 lacks a few control bytes) is dropped when
+    // encoding, as Hugging Face's BPE does for symbols outside a vocabulary without `<unk>`.
     var byteIDs = [Int32](repeating: -1, count: 256)
     for byte in 0..<256 {
-      guard let id = idForToken[ByteLevel.string(forBytes: [UInt8(byte)])] else {
-        throw .missingByteToken(source: vocabularySource, byte: UInt8(byte))
-      }
-      byteIDs[byte] = id
+      byteIDs[byte] = idForToken[ByteLevel.string(forBytes: [UInt8(byte)])] ?? -1
     }
 
     var merges = BPEMerges()
@@ -191,7 +190,8 @@ public struct BPETokenizer: Sendable {
       for byte in utf8[
         scalars.byteOffsets[piece.lowerBound]..<scalars.byteOffsets[piece.upperBound]]
       {
-        initial.append(byteIDs[Int(byte)])
+        let id = byteIDs[Int(byte)]
+        if id >= 0 { initial.append(id) }
       }
       merger.merge(initial, with: merges, into: &output)
     }

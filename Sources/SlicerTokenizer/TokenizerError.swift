@@ -17,8 +17,6 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
   case specialTokenOutOfRange(token: String, id: Int, vocabularySize: Int)
   /// A special token with empty text, which could never be matched.
   case emptySpecialToken(id: Int)
-  /// A byte has no single-byte token, so some texts could not be encoded.
-  case missingByteToken(source: String, byte: UInt8)
 
   public var description: String {
     switch self {
@@ -38,8 +36,6 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
       "The special token \(token.debugDescription) has id \(id), but the vocabulary has ids 0..<\(vocabularySize)."
     case .emptySpecialToken(let id):
       "The special token with id \(id) has empty text; give each special token its literal text."
-    case .missingByteToken(let source, let byte):
-      "The vocabulary \(source) has no token for the byte 0x\(String(byte, radix: 16, uppercase: true)); a byte-level BPE vocabulary needs all 256."
     }
   }
 }

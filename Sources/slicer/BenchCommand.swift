@@ -127,7 +127,7 @@ extension Array where Element == Double {
 enum PeakMemory {
   static var residentBytes: Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024  // Linux reports KiB
   }
 }

@@ -29,19 +29,24 @@ enum SlicerBinary {
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Read both pipes fully before waiting, so a chatty child never blocks on a full pipe.
-    var outData = Data()
-    var errData = Data()
+    let outBox = DataBox()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-      outData = out.fileHandleForReading.readDataToEndOfFile()
+      outBox.data = out.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
+    let outData = outBox.data
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
   }
+}
+
+/// Hands a pipe's bytes from the reading thread back to the caller (joined by a DispatchGroup).
+private final class DataBox: @unchecked Sendable {
+  var data = Data()
 }
