@@ -15,6 +15,12 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "The prompt text.")
   var prompt: String
 
+  @Flag(help: "Feed the prompt as plain text, without the model's chat template.")
+  var raw = false
+
+  @Option(help: "System prompt for chat models (default: the model's own).")
+  var system: String?
+
   @Option(name: .customLong("max-tokens"), help: "Most tokens to generate.")
   var maxTokens: Int = 64
 
@@ -28,7 +34,7 @@ struct GenerateCommand: ParsableCommand {
   func run() throws {
     let loaded = try options.load()
     let split = try options.resolvedSplit(for: loaded.info)
-    let promptIDs = loaded.encode(prompt)
+    let promptIDs = raw ? loaded.encode(prompt) : loaded.promptIDs(prompt, system: system)
     var generator = try Generator(model: loaded.model, split: split, sampling: sampling.parameters)
     var detokenizer = StreamingDetokenizer(tokenizer: loaded.tokenizer)
     var tokens: [Int] = []
