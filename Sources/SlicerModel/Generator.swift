@@ -1,4 +1,5 @@
 import Foundation
+import SlicerCodec
 import SlicerTensor
 
 /// Why a generation ended.
@@ -9,61 +10,115 @@ public enum StopReason: String, Sendable, Codable {
   case cancelled
 }
 
-/// The split generation loop: head → link → tail → sampler, one token at a time.
-///
-/// `link` carries the residual stream across the split; for an uncompressed in-process split it
-/// is the identity. It is called once for the prompt (all its rows) and once per generated token.
-public struct Generator {
-  public var head: SplitHead
-  public var tail: SplitTail
-  public var sampler: Sampler
-  /// Every token seen so far (prompt and generated), for the repetition penalty.
-  public private(set) var context: [Int] = []
+/// What one step of split generation did: the token, what crossed the link, where time went.
+public struct StepRecord: Sendable {
+  public var token: Int
+  public var logProbability: Double
+  /// Codec statistics of each position sent in this step (the whole prompt for the first).
+  public var link: [StepStats]
+  /// Bytes the payloads put on the link.
+  public var payloadBytes: Int
+  public var headSeconds: Double
+  public var encodeSeconds: Double
+  /// The tail's own compute time, and the whole round trip through the transport.
+  public var tailSeconds: Double
+  public var roundTripSeconds: Double
 
-  public init(model: any DecoderModel, split: Int, sampling: SamplingParameters) throws {
-    head = try SplitHead(model: model, split: split)
-    tail = try SplitTail(model: model, split: split)
-    sampler = Sampler(sampling)
+  /// Codec bits of this step, all positions, all parts.
+  public var bits: Int { link.reduce(0) { $0 + $1.totalBits } }
+  /// Positions sent in this step.
+  public var positions: Int { link.count }
+}
+
+/// The client's split generation loop: head → codec → transport (tail) → next token.
+///
+/// The transport may be the in-process `LocalTail` or a remote server; the loop cannot tell.
+public struct Generator {
+  public private(set) var head: SplitHead
+  public var transport: any TailTransport
+  public private(set) var encoder: LinkEncoder
+  /// Every position's token so far (prompt and generated) that has passed through the model.
+  public private(set) var context: [Int] = []
+  /// The last token chosen, which has not yet passed through the model; the next `generate`
+  /// feeds it first (in a chat, the end-of-turn token before the next user turn).
+  public private(set) var pendingToken: Int?
+
+  public init(head: SplitHead, codec: CodecSpec, transport: any TailTransport) {
+    self.head = head
+    encoder = LinkEncoder(codec)
+    self.transport = transport
+  }
+
+  /// An in-process split: head and `LocalTail` on one model.
+  public init(
+    model: any DecoderModel, split: Int, codec: CodecSpec = .none,
+    sampling: SamplingParameters = .greedy
+  ) throws {
+    self.init(
+      head: try SplitHead(model: model, split: split), codec: codec,
+      transport: try LocalTail(model: model, split: split, codec: codec, sampling: sampling))
   }
 
   public var contextLength: Int { head.model.info.contextLength }
+  public var split: Int { head.split }
 
-  /// Generates up to `maxTokens` tokens after `prompt`, calling `onToken` with each one as it is
-  /// chosen; `onToken` returns false to stop. Stops at `stopTokens` (the stop token is reported
-  /// and included) or when the context is full.
+  /// Changes the codec on both ends from the next position on.
+  public mutating func setCodec(_ spec: CodecSpec) throws {
+    try transport.setCodec(spec)
+    encoder = LinkEncoder(spec)
+  }
+
+  /// Generates up to `maxTokens` tokens after `prompt` (new positions after what the
+  /// conversation already holds), calling `onStep` as each is chosen; `onStep` returns false to
+  /// stop. Stops after a token in `stopTokens`, or when the context is full.
   public mutating func generate(
     prompt: [Int], maxTokens: Int, stopTokens: Set<Int>,
-    link: (Matrix) throws -> Matrix = { $0 },
-    onToken: (Int) throws -> Bool
+    onStep: (StepRecord) throws -> Bool
   ) throws -> StopReason {
+    let prompt = (pendingToken.map { [$0] } ?? []) + prompt
     guard !prompt.isEmpty else { throw GenerationError.emptyPrompt }
     guard head.position + prompt.count <= contextLength else {
       throw GenerationError.promptTooLong(tokens: head.position + prompt.count, limit: contextLength)
     }
+    pendingToken = nil
     var input = prompt
-    context.append(contentsOf: prompt)
     var produced = 0
     while produced < maxTokens {
-      let hidden = try link(try head.forward(input))
-      let logits = try tail.forward(hidden, logits: .last)
-      let token = sampler.next(logits: logits.values, context: context)
-      context.append(token)
+      let t0 = ContinuousClock.now
+      let hidden = try head.forward(input)
+      let t1 = ContinuousClock.now
+      let (payloads, stats) = encoder.encode(hidden)
+      let t2 = ContinuousClock.now
+      let reply =
+        input.count == 1 && produced > 0
+        ? try transport.step(payloads[0])
+        : try transport.prefill(payloads, tokens: input)
+      let t3 = ContinuousClock.now
+      context += input
+      pendingToken = reply.token
       produced += 1
-      guard try onToken(token) else { return .cancelled }
-      if stopTokens.contains(token) { return .endOfSequence }
+      let record = StepRecord(
+        token: reply.token, logProbability: reply.logProbability, link: stats,
+        payloadBytes: payloads.reduce(0) { $0 + $1.byteCount },
+        headSeconds: (t1 - t0).seconds, encodeSeconds: (t2 - t1).seconds,
+        tailSeconds: reply.tailSeconds, roundTripSeconds: (t3 - t2).seconds)
+      guard try onStep(record) else { return .cancelled }
+      if stopTokens.contains(reply.token) { return .endOfSequence }
       if produced == maxTokens { break }
-      // The chosen token must itself pass through the model before the next one can be picked.
+      // The chosen token must itself pass through the model before the next can be picked.
       if head.position + 1 > contextLength { return .contextFull }
-      input = [token]
+      input = [reply.token]
+      pendingToken = nil
     }
     return .maxTokens
   }
 
-  /// Starts a new conversation on the same model and split.
-  public mutating func reset() {
+  /// Starts a new conversation on the same model, split and codec.
+  public mutating func reset() throws {
     head.reset()
-    tail.reset()
+    try transport.reset()
     context = []
+    pendingToken = nil
   }
 }
 
@@ -78,5 +133,12 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
     case .promptTooLong(let tokens, let limit):
       return "the prompt is \(tokens) tokens long, but the model's context holds \(limit)"
     }
+  }
+}
+
+extension Duration {
+  /// This duration in seconds.
+  public var seconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) * 1e-18
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlicerCodec
 import SlicerModel
 import SlicerTokenizer
 
@@ -11,6 +12,7 @@ struct GenerateCommand: ParsableCommand {
 
   @OptionGroup var options: ModelOptions
   @OptionGroup var sampling: SamplingOptions
+  @OptionGroup var link: LinkOptions
 
   @Option(help: "The prompt text.")
   var prompt: String
@@ -35,10 +37,12 @@ struct GenerateCommand: ParsableCommand {
     let loaded = try options.load()
     let split = try options.resolvedSplit(for: loaded.info)
     let promptIDs = raw ? loaded.encode(prompt) : loaded.promptIDs(prompt, system: system)
-    var generator = try Generator(model: loaded.model, split: split, sampling: sampling.parameters)
+    var generator = try Generator(
+      model: loaded.model, split: split, codec: link.codec, sampling: sampling.parameters)
     var detokenizer = StreamingDetokenizer(tokenizer: loaded.tokenizer)
     var tokens: [Int] = []
     var text = ""
+    var summary = LinkSummary()
     let interrupt = Interrupt()
     let start = ContinuousClock.now
     var firstToken: Duration?
@@ -47,8 +51,10 @@ struct GenerateCommand: ParsableCommand {
     do {
       reason = try generator.generate(
         prompt: promptIDs, maxTokens: maxTokens, stopTokens: loaded.stopTokens
-      ) { token in
+      ) { step in
         if firstToken == nil { firstToken = ContinuousClock.now - start }
+        let token = step.token
+        summary.add(step)
         tokens.append(token)
         if !loaded.stopTokens.contains(token) {
           let piece = detokenizer.append(token)
@@ -67,12 +73,19 @@ struct GenerateCommand: ParsableCommand {
       let result = GenerateResult(
         model: loaded.info.name, split: split, promptTokens: promptIDs.count, tokenIDs: tokens,
         text: text, stopReason: reason, seconds: elapsed.seconds,
-        timeToFirstTokenSeconds: firstToken?.seconds ?? 0)
+        timeToFirstTokenSeconds: firstToken?.seconds ?? 0, codec: link.codec.description,
+        bitsPerToken: summary.bitsPerPosition, distortion: summary.meanDistortion)
       Output.write(try JSONOutput.string(result) + "\n")
     } else {
       Output.write(tail + "\n")
       let rate = Double(max(tokens.count - 1, 0)) / max(elapsed.seconds - (firstToken?.seconds ?? 0), 1e-9)
       var note = "[\(tokens.count) tokens, \(String(format: "%.1f", rate)) tok/s, split \(split)/\(loaded.info.layerCount)"
+      if link.codec != .none {
+        note += String(
+          format: ", %@ %.0f bits/token (%.1f× below fp16), distortion %.2e", link.codec.description,
+          summary.bitsPerPosition, 16 * Double(loaded.info.hiddenSize) / max(summary.bitsPerPosition, 1),
+          summary.meanDistortion)
+      }
       switch reason {
       case .contextFull: note += ", stopped: the context of \(loaded.info.contextLength) positions is full"
       case .cancelled: note += ", stopped by Ctrl-C"
@@ -93,9 +106,13 @@ struct GenerateResult: Encodable {
   var stopReason: StopReason
   var seconds: Double
   var timeToFirstTokenSeconds: Double
+  var codec: String
+  var bitsPerToken: Double
+  var distortion: Double
 
   enum CodingKeys: String, CodingKey {
-    case model, split, text, seconds
+    case model, split, text, seconds, codec, distortion
+    case bitsPerToken = "bits_per_token"
     case promptTokens = "prompt_tokens"
     case tokenIDs = "token_ids"
     case stopReason = "stop_reason"

@@ -14,6 +14,7 @@ struct PerplexityCommand: ParsableCommand {
       """)
 
   @OptionGroup var options: ModelOptions
+  @OptionGroup var link: LinkOptions
 
   @Option(help: "Text file, e.g. wiki.test.raw.")
   var text: String
@@ -40,7 +41,8 @@ struct PerplexityCommand: ParsableCommand {
     let split = try options.resolvedSplit(for: loaded.info)
     let context = min(ctx ?? 2048, loaded.info.contextLength)
     let ids = loaded.encode(WikiText.joinRows(raw))
-    let evaluator = PerplexityEvaluator(model: loaded.model, split: split, contextLength: context)
+    let evaluator = PerplexityEvaluator(
+      model: loaded.model, split: split, contextLength: context, codec: link.codec)
     let windows = evaluator.windows(of: ids, maxWindows: maxWindows).count
     guard windows > 0 else { throw CLIError("'\(text)' has fewer than 2 tokens") }
     let bar = ProgressBar(label: "perplexity", total: windows)
@@ -49,14 +51,16 @@ struct PerplexityCommand: ParsableCommand {
     if json {
       let row = PerplexityRow(
         perplexity: result.perplexity, meanNLL: result.meanNLL, tokens: result.tokens,
-        windows: result.windows, ctx: context, split: split, model: loaded.info.name)
+        windows: result.windows, ctx: context, split: split, model: loaded.info.name,
+        codec: link.codec.description, bitsPerToken: result.bitsPerToken,
+        distortion: result.distortion)
       print(try JSONOutput.string(row))
     } else {
       print(
         String(
-          format: "perplexity %.4f  (mean NLL %.5f over %d tokens, %d windows of %d, split %d/%d)",
+          format: "perplexity %.4f  (mean NLL %.5f over %d tokens, %d windows of %d, split %d/%d, codec %@, %.0f bits/token)",
           result.perplexity, result.meanNLL, result.tokens, result.windows, context, split,
-          loaded.info.layerCount))
+          loaded.info.layerCount, link.codec.description, result.bitsPerToken))
     }
   }
 }
@@ -69,9 +73,13 @@ struct PerplexityRow: Encodable {
   var ctx: Int
   var split: Int
   var model: String
+  var codec: String
+  var bitsPerToken: Double
+  var distortion: Double
 
   enum CodingKeys: String, CodingKey {
-    case perplexity, tokens, windows, ctx, split, model
+    case perplexity, tokens, windows, ctx, split, model, codec, distortion
+    case bitsPerToken = "bits_per_token"
     case meanNLL = "mean_nll"
   }
 }

@@ -57,8 +57,8 @@ import Testing
     let reason = try generator.generate(
       prompt: reference.greedy.promptIDs, maxTokens: reference.greedy.generatedIDs.count,
       stopTokens: []
-    ) { token in
-      tokens.append(token)
+    ) { step in
+      tokens.append(step.token)
       return true
     }
     #expect(tokens == reference.greedy.generatedIDs)

@@ -24,8 +24,8 @@ struct SmolLM2Tests {
     var tokens: [Int] = []
     let reason = try generator.generate(
       prompt: Self.capitalPrompt, maxTokens: 20, stopTokens: loaded.stopTokens
-    ) { token in
-      tokens.append(token)
+    ) { step in
+      tokens.append(step.token)
       return true
     }
     #expect(tokens == [504, 3575, 282, 4649, 314, 7042, 30, 2])
