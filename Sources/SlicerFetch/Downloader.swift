@@ -105,6 +105,7 @@ public struct Downloader: Sendable {
     let digest = try digest ?? LocalFile.sha256(part)
     try LocalFile.verify(part, name: name, size: size, sha256: sha256, knownDigest: digest)
     try LocalFile.replace(destination, with: part)
-    return DownloadResult(bytes: bytes, resumedFrom: resumedFrom, sha256: digest, requests: requests)
+    return DownloadResult(
+      bytes: bytes, resumedFrom: resumedFrom, sha256: digest, requests: requests)
   }
 }

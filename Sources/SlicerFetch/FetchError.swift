@@ -34,7 +34,8 @@ extension FetchError: CustomStringConvertible {
     switch self {
     case .httpStatus(let url, let status):
       let hint =
-        status == 404 ? " (not found: check the base URL and revision)"
+        status == 404
+        ? " (not found: check the base URL and revision)"
         : status == 401 || status == 403 ? " (access denied)" : ""
       return "\(url.absoluteString) answered HTTP \(status)\(hint)"
     case .unreachable(let url, let reason):
@@ -54,7 +55,7 @@ extension FetchError: CustomStringConvertible {
         "\(file) has sha256 \(found) but \(expected) was expected; it was deleted "
         + "(corrupted transfer or a different upstream file)"
     case .fileSystem(let path, let reason):
-      return "cannot write \(path): \(reason)"
+      return "\(path): \(reason)"
     case .toolFailed(let command, let status, let output):
       let tail = output.split(separator: "\n").suffix(4).joined(separator: " | ")
       let code = status < 0 ? "could not be started" : "exited with status \(status)"

@@ -39,7 +39,8 @@ enum ExistingFile {
   case invalid(reason: String)
 
   /// Checks `url` against the pins; hashing only when a sha256 is pinned and the size fits.
-  static func check(_ url: URL, name: String, size: Int64?, sha256: String?) throws -> ExistingFile {
+  static func check(_ url: URL, name: String, size: Int64?, sha256: String?) throws -> ExistingFile
+  {
     guard let found = LocalFile.size(url) else { return .absent }
     if let size, found != size {
       return .invalid(reason: "it has \(found) bytes, not \(size)")

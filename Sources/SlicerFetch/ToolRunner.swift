@@ -41,7 +41,8 @@ enum ToolRunner {
           throwing: FetchError.toolFailed(command: command, status: -1, output: "\(error)"))
       }
     }
-    let output = String(decoding: FileManager.default.contents(atPath: log.path) ?? Data(), as: UTF8.self)
+    let output = String(
+      decoding: FileManager.default.contents(atPath: log.path) ?? Data(), as: UTF8.self)
     return Run(status: status, output: output)
   }
 }

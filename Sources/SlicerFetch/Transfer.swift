@@ -113,7 +113,9 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     if written - lastReported >= progressStep { report() }
   }
 
-  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
+  ) {
     let opened = handle != nil
     if let handle {
       do {

@@ -25,7 +25,8 @@ import Testing
       from: server.url("/model.bin"), to: destination, size: 300_000, sha256: Self.digest,
       progress: log.record)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 0, sha256: Self.digest, requests: 1))
+    #expect(
+      result == DownloadResult(bytes: 300_000, resumedFrom: 0, sha256: Self.digest, requests: 1))
     #expect(TestFiles.contents(destination) == Self.body)
     #expect(!TestFiles.exists(part))
     #expect(server.requests == [.init(path: "/model.bin", range: nil)])
@@ -51,7 +52,8 @@ import Testing
     #expect(failedURL == url)
     #expect(kept == 120_000)
     #expect(
-      error?.description.hasPrefix("the download of \(url.absoluteString) broke off after 120000 bytes")
+      error?.description.hasPrefix(
+        "the download of \(url.absoluteString) broke off after 120000 bytes")
         == true)
     #expect(!TestFiles.exists(destination))
     #expect(TestFiles.contents(part) == Array(Self.body[0..<120_000]))
@@ -60,12 +62,15 @@ import Testing
     let result = try await Downloader().download(
       from: url, to: destination, sha256: Self.digest, progress: log.record)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 120_000, sha256: Self.digest, requests: 1))
+    #expect(
+      result
+        == DownloadResult(bytes: 300_000, resumedFrom: 120_000, sha256: Self.digest, requests: 1))
     #expect(
       server.requests == [
         .init(path: "/model.bin", range: nil), .init(path: "/model.bin", range: "bytes=120000-"),
       ])
-    #expect(log.reports.first == DownloadProgress(done: 120_000, total: 300_000, resumedFrom: 120_000))
+    #expect(
+      log.reports.first == DownloadProgress(done: 120_000, total: 300_000, resumedFrom: 120_000))
     #expect(TestFiles.contents(destination) == Self.body)
     #expect(!TestFiles.exists(part))
   }
@@ -88,7 +93,8 @@ import Testing
     try Data("previous".utf8).write(to: destination)
     let wrong = String(repeating: "0", count: 64)
     await #expect(throws: FetchError.self) {
-      try await Downloader().download(from: server.url("/model.bin"), to: destination, sha256: wrong)
+      try await Downloader().download(
+        from: server.url("/model.bin"), to: destination, sha256: wrong)
     }
     #expect(TestFiles.contents(destination) == Array("previous".utf8))
     #expect(!TestFiles.exists(part))
@@ -111,7 +117,9 @@ import Testing
       try await Downloader().download(from: url, to: destination)
     }
     #expect(error == .httpStatus(url: url, status: 404))
-    #expect(error?.description == "\(url.absoluteString) answered HTTP 404 (not found: check the base URL and revision)")
+    #expect(
+      error?.description
+        == "\(url.absoluteString) answered HTTP 404 (not found: check the base URL and revision)")
     #expect(!TestFiles.exists(destination))
     #expect(!TestFiles.exists(part))
   }
@@ -124,7 +132,8 @@ import Testing
     let result = try await Downloader().download(
       from: server.url("/model.bin"), to: destination, sha256: Self.digest)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 0, sha256: Self.digest, requests: 1))
+    #expect(
+      result == DownloadResult(bytes: 300_000, resumedFrom: 0, sha256: Self.digest, requests: 1))
     #expect(server.requests == [.init(path: "/model.bin", range: "bytes=50000-")])
     #expect(TestFiles.contents(destination) == Self.body)
     #expect(!TestFiles.exists(part))
@@ -137,7 +146,9 @@ import Testing
     let result = try await Downloader().download(
       from: server.url("/model.bin"), to: destination, sha256: Self.digest)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 300_000, sha256: Self.digest, requests: 1))
+    #expect(
+      result
+        == DownloadResult(bytes: 300_000, resumedFrom: 300_000, sha256: Self.digest, requests: 1))
     #expect(server.requests == [.init(path: "/model.bin", range: "bytes=300000-")])
     #expect(TestFiles.contents(destination) == Self.body)
   }
@@ -148,7 +159,8 @@ import Testing
     let result = try await Downloader().download(
       from: server.url("/model.bin"), to: destination, sha256: Self.digest)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 0, sha256: Self.digest, requests: 2))
+    #expect(
+      result == DownloadResult(bytes: 300_000, resumedFrom: 0, sha256: Self.digest, requests: 2))
     #expect(
       server.requests == [
         .init(path: "/model.bin", range: "bytes=400000-"), .init(path: "/model.bin", range: nil),
@@ -173,7 +185,9 @@ import Testing
     let result = try await Downloader().download(
       from: server.url("/resolve/model.bin"), to: destination, sha256: Self.digest)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 70_000, sha256: Self.digest, requests: 1))
+    #expect(
+      result
+        == DownloadResult(bytes: 300_000, resumedFrom: 70_000, sha256: Self.digest, requests: 1))
     #expect(
       server.requests == [
         .init(path: "/resolve/model.bin", range: "bytes=70000-"),
@@ -188,7 +202,9 @@ import Testing
     let result = try await Downloader(maxAttempts: 2).download(
       from: server.url("/model.bin"), to: destination, sha256: Self.digest)
 
-    #expect(result == DownloadResult(bytes: 300_000, resumedFrom: 10_000, sha256: Self.digest, requests: 2))
+    #expect(
+      result
+        == DownloadResult(bytes: 300_000, resumedFrom: 10_000, sha256: Self.digest, requests: 2))
     #expect(server.requests.map(\.range) == [nil, "bytes=10000-"])
   }
 

@@ -42,7 +42,8 @@ import Testing
     #expect(first.allSatisfy { !$0.wasPresent })
     #expect(first.last?.sha256 == weightsSHA)
     for (path, body) in Self.files {
-      #expect(TestFiles.contents(directory.appendingPathComponent(String(path.dropFirst()))) == body)
+      #expect(
+        TestFiles.contents(directory.appendingPathComponent(String(path.dropFirst()))) == body)
     }
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
     #expect(leftovers.sorted() == ["config.json", "merges.txt", "pytorch_model.bin", "vocab.json"])
@@ -111,7 +112,8 @@ import Testing
     let weights = Self.files["/pytorch_model.bin"]!
     let source = try Self.source(weightsSHA256: TestFiles.sha256(weights))
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Data(repeating: 0, count: 200_000).write(to: directory.appendingPathComponent("pytorch_model.bin"))
+    try Data(repeating: 0, count: 200_000).write(
+      to: directory.appendingPathComponent("pytorch_model.bin"))
 
     let log = EventLog()
     try await HuggingFaceFetcher().fetch(
@@ -120,7 +122,8 @@ import Testing
       log.events.contains(
         .replacing(
           file: "pytorch_model.bin",
-          reason: "its sha256 is \(TestFiles.sha256([UInt8](repeating: 0, count: 200_000))), not \(TestFiles.sha256(weights))"
+          reason:
+            "its sha256 is \(TestFiles.sha256([UInt8](repeating: 0, count: 200_000))), not \(TestFiles.sha256(weights))"
         )))
     #expect(TestFiles.contents(directory.appendingPathComponent("pytorch_model.bin")) == weights)
   }

