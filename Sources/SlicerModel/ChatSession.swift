@@ -82,6 +82,7 @@ public struct ChatSession {
     onStep: (StepRecord, String) throws -> Bool = { _, _ in true }
   ) throws -> Turn {
     let prompt = promptTokens(for: text)
+    let stopTokens = loaded.stopTokens
     var detokenizer = StreamingDetokenizer(tokenizer: loaded.tokenizer, skippingSpecial: true)
     var reply = ""
     var tokens: [Int] = []
@@ -91,11 +92,11 @@ public struct ChatSession {
     control?.clearStop()
     while true {
       let stop = try generator.generate(
-        prompt: input, maxTokens: remaining, stopTokens: loaded.stopTokens, control: control
+        prompt: input, maxTokens: remaining, stopTokens: stopTokens, control: control
       ) { step in
         tokens.append(step.token)
         steps.append(step)
-        let piece = loaded.stopTokens.contains(step.token) ? "" : detokenizer.append(step.token)
+        let piece = stopTokens.contains(step.token) ? "" : detokenizer.append(step.token)
         reply += piece
         return try onStep(step, piece)
       }
