@@ -101,6 +101,7 @@ public struct ChatSession {
         return try onStep(step, piece)
       }
       remaining = settings.maxTokens - tokens.count
+      settings.codec = generator.encoder.spec  // a codec request may have changed it
       if stop == .splitChange, let split = control?.takeSplit() {
         try changeSplit(to: split)
         if remaining > 0 {
