@@ -8,7 +8,7 @@
 ///     split               varint   the first layer the server runs
 ///     hidden size         varint   width of each hidden state
 ///     codec               string   e.g. "slicer:1e-3", "fp16"
-///     sampling            SAMPLING payload (37+ bytes)
+///     sampling            33–37 bytes, as in SAMPLING
 ///     max tokens          varint   a hint, 0 = none
 ///     max reply bytes     varint   the client's frame limit, ≥ 2048
 ///     has auth            u8       0 or 1
@@ -78,10 +78,11 @@ public struct Hello: Equatable, Sendable {
   /// Checks the magic and the version, the two fields every version keeps in place, so a peer of
   /// another protocol or another version gets a clear error instead of a parse failure.
   static func readPreamble(_ r: inout ByteReader, peer: String, this: String) throws(WireError) {
+    let start = r.offset
     guard r.remaining >= WireLimits.magic.count,
       let magic = try? r.bytes(WireLimits.magic.count, "magic"), magic == WireLimits.magic
     else {
-      let seen = r.storage[r.offset..<min(r.offset + 4, r.end)]
+      let seen = r.storage[start..<min(start + 4, r.end)]
       throw WireError(
         .badMagic,
         "the \(peer) does not speak the slicer protocol: its \(r.type.name) starts with "
