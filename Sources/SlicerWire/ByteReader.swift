@@ -57,6 +57,7 @@ struct ByteReader {
       offset += count
       return value
     case .incomplete: throw fail("\(field) is cut off")
+    case .exceeds: throw fail("\(field) exceeds 64 bits")  // no limit below UInt64.max is given
     case .invalid(let why): throw fail("\(field): \(why)")
     }
   }

@@ -9,7 +9,8 @@
 /// until the length varint is complete, then `waitingForFrame(length:)` until that many bytes are
 /// buffered. Untrusted input is bounded before it costs anything:
 /// - a length above `maximumFrameBytes` is an error as soon as the varint's groups read so far
-///   exceed it — before the payload is waited for, let alone buffered;
+///   exceed it — before the payload is waited for, let alone buffered (and so whatever the
+///   chunking, the same bytes give the same error);
 /// - an unknown type byte is an error as soon as it arrives (a stray HTTP or TLS client fails at
 ///   once rather than after kilobytes);
 /// - inside a payload every count is bounded by the bytes left (see `ByteReader`).
@@ -83,14 +84,18 @@ public struct FrameDecoder: Sendable {
     case .failed(let error):
       throw error
     case .waitingForHeader:
-      switch Varint.decode(buffer, from: readIndex, to: buffer.count) {
-      case .incomplete(let partial):
-        try checkLength(partial)
+      let limit = UInt64(maximumFrameBytes)
+      switch Varint.decode(buffer, from: readIndex, to: buffer.count, limit: limit) {
+      case .incomplete:
         return nil
+      case .exceeds(let length):
+        throw WireError(
+          .frameTooLarge,
+          "a frame of at least \(length) bytes exceeds this side's limit of \(maximumFrameBytes) "
+            + "bytes per frame")
       case .invalid(let why):
         throw WireError.malformed(nil, "the frame length is invalid: \(why)")
       case .value(let value, let headerBytes):
-        try checkLength(value)
         guard value >= 1 else { throw WireError.malformed(nil, "a frame has length 0 (no type byte)") }
         state = .waitingForFrame(headerBytes: headerBytes, length: Int(value))
         return try step()
@@ -109,14 +114,6 @@ public struct FrameDecoder: Sendable {
       readIndex = start + length
       state = .waitingForHeader
       return Frame(message: message, byteCount: headerBytes + length)
-    }
-  }
-
-  private func checkLength(_ length: UInt64) throws(WireError) {
-    guard length <= UInt64(maximumFrameBytes) else {
-      throw WireError(
-        .frameTooLarge,
-        "a frame of \(length) bytes exceeds this side's limit of \(maximumFrameBytes) bytes per frame")
     }
   }
 }

@@ -30,15 +30,21 @@ enum Varint {
   enum Result: Equatable {
     /// The value and how many bytes it took.
     case value(UInt64, byteCount: Int)
-    /// The bytes end inside the varint; `partial` holds the groups read so far (a lower bound of
-    /// the value), so a frame decoder can reject an oversized length before it is complete.
-    case incomplete(partial: UInt64)
+    /// The bytes end inside the varint.
+    case incomplete
+    /// The groups read so far already exceed the limit (they only ever add up, so the whole
+    /// value would too). Checked group by group, so the outcome does not depend on how the bytes
+    /// were split into chunks.
+    case exceeds(atLeast: UInt64)
     /// More than 64 bits, or a non-canonical trailing zero group.
     case invalid(String)
   }
 
-  /// Decodes the varint starting at `start` in `bytes[start..<end]`.
-  static func decode(_ bytes: [UInt8], from start: Int, to end: Int) -> Result {
+  /// Decodes the varint starting at `start` in `bytes[start..<end]`, stopping as soon as its
+  /// value is known to exceed `limit`.
+  static func decode(
+    _ bytes: [UInt8], from start: Int, to end: Int, limit: UInt64 = .max
+  ) -> Result {
     var value: UInt64 = 0
     var shift: UInt64 = 0
     var index = start
@@ -51,6 +57,7 @@ enum Varint {
         return .invalid("a varint exceeds 64 bits")
       }
       value |= group << shift
+      if value > limit { return .exceeds(atLeast: value) }
       if byte & 0x80 == 0 {
         if group == 0, count > 1 { return .invalid("a varint has a redundant trailing zero byte") }
         return .value(value, byteCount: count)
@@ -58,6 +65,6 @@ enum Varint {
       shift += 7
       index += 1
     }
-    return .incomplete(partial: value)
+    return .incomplete
   }
 }

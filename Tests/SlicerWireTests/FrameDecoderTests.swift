@@ -19,7 +19,7 @@ import Testing
     // 4097 = [0x81, 0x20]; no payload byte follows.
     let e = error(decoding: [0x81, 0x20])
     #expect(e?.code == .frameTooLarge)
-    #expect(e?.message == "a frame of 4097 bytes exceeds this side's limit of 4096 bytes per frame")
+    #expect(e?.message == "a frame of at least 4097 bytes exceeds this side's limit of 4096 bytes per frame")
   }
 
   @Test func oversizedLengthFailsBeforeItsVarintIsComplete() {
