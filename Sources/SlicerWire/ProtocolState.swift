@@ -4,7 +4,7 @@
 ///     awaitingHello ──HELLO──► open ──BYE──► closed
 ///                               │ PREFILL, SCORE: context += n
 ///                               │ STEP (context > 0): context += 1
-///                               │ RESET: context = 0;  SAMPLING
+///                               │ RESET: context = 0;  SAMPLING, CODEC
 ///
 /// Use it in two steps, because the server may still fail to handle a valid message (a codec
 /// payload that does not decode, a fingerprint that does not match):

@@ -80,10 +80,11 @@ public enum WireErrorCode: Hashable, Sendable, CustomStringConvertible {
 
   /// Whether the server closes the connection after sending this error. The others reject one
   /// request and leave the session as it was, so the client may go on (e.g. RESET after
-  /// `contextFull`). Unknown codes count as fatal.
+  /// `contextFull`, another codec after `badCodec` in answer to CODEC). An ERROR answering HELLO
+  /// always closes the connection, whatever its code. Unknown codes count as fatal.
   public var closesConnection: Bool {
     switch self {
-    case .contextFull, .badPayload, .badToken, .replyTooLarge: false
+    case .badSplit, .badCodec, .contextFull, .badPayload, .badToken, .replyTooLarge: false
     default: true
     }
   }

@@ -5,7 +5,7 @@
 ///     | (type+payload) | 1 byte | length − 1 bytes    |
 ///     +----------------+--------+---------------------+
 ///
-/// Client → server: HELLO, PREFILL, STEP, SCORE, SAMPLING, RESET, BYE.
+/// Client → server: HELLO, PREFILL, STEP, SCORE, SAMPLING, CODEC, RESET, BYE.
 /// Server → client: HELLO_OK, TOKEN, SCORES, ACK, ERROR — one reply per request, in order.
 public enum WireMessage: Equatable, Sendable {
   case hello(Hello)
@@ -14,6 +14,9 @@ public enum WireMessage: Equatable, Sendable {
   case score(ScoreRequest)
   /// New sampling parameters for the rest of the session; answered with ACK.
   case sampling(Sampling)
+  /// Another codec (by name, e.g. "slicer:1e-3") for the payloads of the following messages;
+  /// answered with ACK, or a `badCodec` ERROR that leaves the session on its old codec.
+  case codec(String)
   /// Empty the session's context (keep the session); answered with ACK(0).
   case reset
   /// The client is done; the server closes the connection after its pending replies.
@@ -33,6 +36,7 @@ public enum WireMessage: Equatable, Sendable {
     case .step: .step
     case .score: .score
     case .sampling: .sampling
+    case .codec: .codec
     case .reset: .reset
     case .bye: .bye
     case .helloOK: .helloOK
@@ -73,6 +77,7 @@ public enum WireMessage: Equatable, Sendable {
     case .step(let m): w.bytes(m.payload)
     case .score(let m): m.write(to: &w)
     case .sampling(let m): m.write(to: &w)
+    case .codec(let name): w.string(name)
     case .reset, .bye: break
     case .helloOK(let m): m.write(to: &w)
     case .token(let m): m.write(to: &w)
@@ -96,6 +101,7 @@ public enum WireMessage: Equatable, Sendable {
     case .step: message = .step(Step(payload: try r.bytes(r.remaining, "payload")))
     case .score: message = .score(try ScoreRequest(reading: &r))
     case .sampling: message = .sampling(try Sampling(reading: &r))
+    case .codec: message = .codec(try r.string("codec"))
     case .reset: message = .reset
     case .bye: message = .bye
     case .helloOK: message = .helloOK(try HelloOK(reading: &r))

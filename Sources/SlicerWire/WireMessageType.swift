@@ -10,6 +10,7 @@ public enum WireMessageType: UInt8, CaseIterable, Hashable, Sendable, CustomStri
   case sampling = 0x05
   case reset = 0x06
   case bye = 0x07
+  case codec = 0x08
   // Server → client.
   case helloOK = 0x81
   case token = 0x82
@@ -30,6 +31,7 @@ public enum WireMessageType: UInt8, CaseIterable, Hashable, Sendable, CustomStri
     case .sampling: "SAMPLING"
     case .reset: "RESET"
     case .bye: "BYE"
+    case .codec: "CODEC"
     case .helloOK: "HELLO_OK"
     case .token: "TOKEN"
     case .scores: "SCORES"

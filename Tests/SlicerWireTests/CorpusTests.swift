@@ -86,7 +86,7 @@ import Testing
     }
     try write("valid-stream", Samples.all.flatMap { $0.encode() })
     let reset = WireMessage.reset.encode()
-    for type: UInt8 in [0x00, 0x08, 0x80, 0x86, 0xFF] {
+    for type: UInt8 in [0x00, 0x09, 0x80, 0x86, 0xFF] {
       try write("bad-unknownMessageType-0x\(String(type, radix: 16))", [0x01, type])
     }
     try write("bad-unknownMessageType-http", Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))

@@ -113,6 +113,10 @@ import Testing
       ])
   }
 
+  @Test func codec() {
+    #expect(WireMessage.codec("fp16").encode() == [0x06, 0x08, 0x04, 0x66, 0x70, 0x31, 0x36])
+  }
+
   @Test func hello() {
     #expect(
       WireMessage.hello(Samples.hello).encode() == [

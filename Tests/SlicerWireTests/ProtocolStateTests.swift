@@ -19,6 +19,7 @@ import Testing
     try receive(step, &state)
     try receive(.score(ScoreRequest(payloads: [[1], [2]], targets: [5, 6])), &state)
     try receive(.sampling(.greedy), &state)
+    try receive(.codec("fp16"), &state)
     #expect(state.contextLength == 6)
     try receive(.reset, &state)
     #expect(state.contextLength == 0)

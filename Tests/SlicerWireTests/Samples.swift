@@ -39,6 +39,8 @@ enum Samples {
     .score(ScoreRequest(payloads: [[9, 9], [8]], targets: [0, 50271])),
     .score(ScoreRequest(payloads: [[]], targets: [7], wantsDistribution: true)),
     .sampling(Sampling(temperature: 1.5, topK: 0, topP: 1, repetitionPenalty: 0.5, seed: 7)),
+    .codec("slicer:1e-3"),
+    .codec(""),
     .reset,
     .bye,
     .token(TokenReply(token: 50118, logProb: -1.5, computeMicroseconds: 1234, contextLength: 7)),

@@ -84,7 +84,7 @@ import Testing
   @Test func messageTypesKnowTheirDirection() {
     #expect(
       WireMessageType.allCases.filter(\.isClientMessage).map(\.name) == [
-        "HELLO", "PREFILL", "STEP", "SCORE", "SAMPLING", "RESET", "BYE",
+        "HELLO", "PREFILL", "STEP", "SCORE", "SAMPLING", "RESET", "BYE", "CODEC",
       ])
     #expect(Set(WireMessageType.allCases.map(\.rawValue)).count == WireMessageType.allCases.count)
   }
