@@ -57,7 +57,7 @@ import Testing
     }
   }
 
-  /// Regenerates the corpus: `WRITE_WIRE_CORPUS=1 swift test --filter CorpusTests`.
+  /// Regenerates the corpus: `WRITE_WIRE_CORPUS=1 swift test --filter writeCorpus`.
   @Test(.enabled(if: ProcessInfo.processInfo.environment["WRITE_WIRE_CORPUS"] != nil))
   func writeCorpus() throws {
     let fm = FileManager.default
