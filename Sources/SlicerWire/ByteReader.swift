@@ -100,9 +100,13 @@ struct ByteReader {
     return value
   }
 
-  mutating func f32(_ field: String) throws(WireError) -> Float { Float(bitPattern: try u32(field)) }
+  mutating func f32(_ field: String) throws(WireError) -> Float {
+    Float(bitPattern: try u32(field))
+  }
 
-  mutating func f64(_ field: String) throws(WireError) -> Double { Double(bitPattern: try u64(field)) }
+  mutating func f64(_ field: String) throws(WireError) -> Double {
+    Double(bitPattern: try u64(field))
+  }
 
   /// `varint(byte count)` then that many bytes of valid UTF-8, at most `maximumStringBytes`.
   mutating func string(_ field: String) throws(WireError) -> String {

@@ -96,7 +96,9 @@ public struct FrameDecoder: Sendable {
       case .invalid(let why):
         throw WireError.malformed(nil, "the frame length is invalid: \(why)")
       case .value(let value, let headerBytes):
-        guard value >= 1 else { throw WireError.malformed(nil, "a frame has length 0 (no type byte)") }
+        guard value >= 1 else {
+          throw WireError.malformed(nil, "a frame has length 0 (no type byte)")
+        }
         state = .waitingForFrame(headerBytes: headerBytes, length: Int(value))
         return try step()
       }
@@ -107,7 +109,8 @@ public struct FrameDecoder: Sendable {
         let hex = String(buffer[start], radix: 16)
         throw WireError(
           .unknownMessageType,
-          "unknown message type 0x\(hex): the peer does not speak slicer protocol version \(WireLimits.version)")
+          "unknown message type 0x\(hex): the peer does not speak slicer protocol version \(WireLimits.version)"
+        )
       }
       guard buffer.count - start >= length else { return nil }
       let message = try WireMessage.decode(type: type, buffer, from: start + 1, to: start + length)

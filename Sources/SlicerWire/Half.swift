@@ -11,7 +11,8 @@ public enum Half {
     let exponent = Int((f >> 23) & 0xFF)
     let mantissa = f & 0x7F_FFFF
     if exponent == 0xFF {  // inf or NaN; keep NaN quiet and non-zero
-      return sign | 0x7C00 | (mantissa == 0 ? 0 : 0x0200 | UInt16(truncatingIfNeeded: mantissa >> 13))
+      return sign | 0x7C00
+        | (mantissa == 0 ? 0 : 0x0200 | UInt16(truncatingIfNeeded: mantissa >> 13))
     }
     let e = exponent - 127 + 15
     if e >= 0x1F { return sign | 0x7C00 }

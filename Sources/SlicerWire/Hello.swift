@@ -69,7 +69,8 @@ public struct Hello: Equatable, Sendable {
     maximumReplyBytes = try r.int("max reply bytes", max: Int(Int32.max))
     guard maximumReplyBytes >= WireLimits.minimumFrameBytes else {
       throw r.fail(
-        "max reply bytes is \(maximumReplyBytes), below the minimum of \(WireLimits.minimumFrameBytes)")
+        "max reply bytes is \(maximumReplyBytes), below the minimum of \(WireLimits.minimumFrameBytes)"
+      )
     }
     authToken = try r.bool("has auth") ? try r.string("auth token") : nil
     try r.expectEnd()

@@ -49,11 +49,14 @@ public struct Prefill: Equatable, Sendable {
     payloads.reserveCapacity(n)
     if hasTokens { tokens.reserveCapacity(n) }
     for i in 0..<n {
-      if hasTokens { tokens.append(try r.int("token id of position \(i)", max: WireLimits.maximumTokenID)) }
+      if hasTokens {
+        tokens.append(try r.int("token id of position \(i)", max: WireLimits.maximumTokenID))
+      }
       payloads.append(try r.blob("payload of position \(i)"))
     }
     try r.expectEnd()
-    self.init(payloads: payloads, tokens: hasTokens ? tokens : nil, sample: flags & Self.noSampleFlag == 0)
+    self.init(
+      payloads: payloads, tokens: hasTokens ? tokens : nil, sample: flags & Self.noSampleFlag == 0)
   }
 }
 

@@ -33,7 +33,8 @@ public struct ProtocolState: Equatable, Sendable {
   public func check(_ message: WireMessage) throws(WireError) {
     let type = message.type
     guard type.isClientMessage else {
-      throw WireError(.unexpectedMessage, "\(type.name) is a server message; a client cannot send it")
+      throw WireError(
+        .unexpectedMessage, "\(type.name) is a server message; a client cannot send it")
     }
     switch phase {
     case .closed:

@@ -107,7 +107,9 @@ public enum WireMessage: Equatable, Sendable {
     case .helloOK: message = .helloOK(try HelloOK(reading: &r))
     case .token: message = .token(try TokenReply(reading: &r))
     case .scores: message = .scores(try Scores(reading: &r))
-    case .ack: message = .ack(Ack(contextLength: try r.int("context length", max: WireLimits.maximumTokenID)))
+    case .ack:
+      message = .ack(
+        Ack(contextLength: try r.int("context length", max: WireLimits.maximumTokenID)))
     case .error:
       let code = WireErrorCode(rawValue: try r.u16("code"))
       message = .error(WireError(code, try r.string("message")))

@@ -22,7 +22,8 @@ private func decode(_ chunks: [ArraySlice<UInt8>]) -> (frames: [[UInt8]], error:
       while let frame = try decoder.nextFrame() {
         let bytes = frame.message.encode()
         guard bytes.count == frame.byteCount else {
-          fatalError("\(frame.message.type) re-encodes to \(bytes.count) bytes, not \(frame.byteCount)")
+          fatalError(
+            "\(frame.message.type) re-encodes to \(bytes.count) bytes, not \(frame.byteCount)")
         }
         frames.append(bytes)
         do {

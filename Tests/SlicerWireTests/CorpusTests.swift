@@ -76,7 +76,8 @@ import Testing
         try write("partial-\(name)", Array(frame.dropLast()))
         // The declared length one short: the payload loses its last byte.
         if frame[0] >= 2 && frame[0] < 0x80 {
-          try write("bad-malformedFrame-short-\(name)", [frame[0] - 1] + frame[1..<(frame.count - 1)])
+          try write(
+            "bad-malformedFrame-short-\(name)", [frame[0] - 1] + frame[1..<(frame.count - 1)])
         }
         // One byte too many inside the frame (a STEP would just take it as payload).
         if frame[0] < 0x7F && message.type != .step {
@@ -95,7 +96,8 @@ import Testing
     try write("bad-malformedFrame-zero-length", reset + [0x00])
     try write("bad-malformedFrame-noncanonical-length", [0x81, 0x00, 0x06])
     try write("bad-malformedFrame-varint-overflow", Array(repeating: 0x80, count: 9) + [0x7F])
-    try write("bad-malformedFrame-huge-count", [0x08, 0x02, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00])
+    try write(
+      "bad-malformedFrame-huge-count", [0x08, 0x02, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00])
     try write("bad-malformedFrame-bad-utf8", [0x06, 0x85, 0x01, 0x00, 0x02, 0xC3, 0x28])
     try write("bad-malformedFrame-flags", [0x05, 0x02, 0x04, 0x01, 0x01, 0x00])
     try write("bad-malformedFrame-cut-varint", [0x04, 0x85, 0x01, 0x00, 0x80])

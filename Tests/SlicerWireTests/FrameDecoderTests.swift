@@ -19,7 +19,9 @@ import Testing
     // 4097 = [0x81, 0x20]; no payload byte follows.
     let e = error(decoding: [0x81, 0x20])
     #expect(e?.code == .frameTooLarge)
-    #expect(e?.message == "a frame of at least 4097 bytes exceeds this side's limit of 4096 bytes per frame")
+    #expect(
+      e?.message
+        == "a frame of at least 4097 bytes exceeds this side's limit of 4096 bytes per frame")
   }
 
   @Test func oversizedLengthFailsBeforeItsVarintIsComplete() {
@@ -46,7 +48,9 @@ import Testing
     #expect(error(decoding: [0x81, 0x00, 0x06])?.code == .malformedFrame)
     // Inside a payload too: ACK with context length [0x80, 0x00].
     let e = error(decoding: [0x03, 0x84, 0x80, 0x00])
-    #expect(e?.message == "malformed ACK frame: context length: a varint has a redundant trailing zero byte")
+    #expect(
+      e?.message
+        == "malformed ACK frame: context length: a varint has a redundant trailing zero byte")
   }
 
   @Test func zeroLengthIsMalformed() {
@@ -57,7 +61,8 @@ import Testing
     // "GET / HTTP/1.1": length 'G' = 71, type 'E' = 0x45 — rejected without waiting for 70 bytes.
     let e = error(decoding: Array("GE".utf8))
     #expect(e?.code == .unknownMessageType)
-    #expect(e?.message == "unknown message type 0x45: the peer does not speak slicer protocol version 1")
+    #expect(
+      e?.message == "unknown message type 0x45: the peer does not speak slicer protocol version 1")
   }
 
   @Test func badMagic() {
@@ -67,7 +72,8 @@ import Testing
     #expect(e?.code == .badMagic)
     #expect(
       e?.message
-        == "the client does not speak the slicer protocol: its HELLO starts with [58 4c 43 52], not \"SLCR\"")
+        == "the client does not speak the slicer protocol: its HELLO starts with [58 4c 43 52], not \"SLCR\""
+    )
     #expect(error(decoding: [0x02, 0x01, 0x53])?.code == .badMagic)
   }
 
@@ -83,7 +89,8 @@ import Testing
     var ok = WireMessage.helloOK(Samples.helloOK).encode()
     ok[6] = 0
     ok[7] = 1  // version 256
-    #expect(error(decoding: ok)?.message.hasPrefix("the server speaks protocol version 256") == true)
+    #expect(
+      error(decoding: ok)?.message.hasPrefix("the server speaks protocol version 256") == true)
   }
 
   @Test func truncatedPayloadIsMalformed() {
@@ -101,12 +108,14 @@ import Testing
   @Test func hugeCountsAreBoundedByTheFrame() {
     // PREFILL claiming 2^32 positions in a 7-byte frame.
     let e = error(decoding: [0x08, 0x02, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00])
-    #expect(e?.message == "malformed PREFILL frame: position count is 4294967296 but only 1 bytes remain")
+    #expect(
+      e?.message == "malformed PREFILL frame: position count is 4294967296 but only 1 bytes remain")
     // SCORES claiming 3 positions × 2^30 vocabulary.
     let scores: [UInt8] = [0x01, 0x01, 0, 0, 0, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x04]
     #expect(
       error(decoding: [UInt8(scores.count + 1), 0x83] + scores)?.message
-        == "malformed SCORES frame: 1 positions × vocabulary size 1073741824 do not fit the 0 bytes left")
+        == "malformed SCORES frame: 1 positions × vocabulary size 1073741824 do not fit the 0 bytes left"
+    )
   }
 
   @Test func payloadLengthBeyondTheFrameIsMalformed() {
@@ -124,9 +133,11 @@ import Testing
 
   @Test func overlongStringIsMalformed() {
     // ERROR with a 1025-byte message.
-    let frame: [UInt8] = [0x86, 0x08, 0x85, 0x11, 0x00, 0x81, 0x08] + Array(repeating: 0x41, count: 1025)
+    let frame: [UInt8] =
+      [0x86, 0x08, 0x85, 0x11, 0x00, 0x81, 0x08] + Array(repeating: 0x41, count: 1025)
     #expect(
-      error(decoding: frame)?.message == "malformed ERROR frame: message is 1025 bytes, above the limit of 1024")
+      error(decoding: frame)?.message
+        == "malformed ERROR frame: message is 1025 bytes, above the limit of 1024")
   }
 
   @Test func unknownFlagBitsAreMalformed() {
@@ -139,7 +150,8 @@ import Testing
     var w = WireMessage.sampling(Sampling(topP: 1)).encode()
     // top-p (bytes 11…18 of the frame) := 0.
     for i in 11...18 { w[i] = 0 }
-    #expect(error(decoding: w)?.message == "malformed SAMPLING frame: top-p must be in (0, 1], got 0.0")
+    #expect(
+      error(decoding: w)?.message == "malformed SAMPLING frame: top-p must be in (0, 1], got 0.0")
   }
 
   @Test func tooSmallLimitsAreMalformed() {

@@ -30,7 +30,8 @@ import Testing
 
   @Test func helloMustComeFirst() {
     let state = ProtocolState()
-    #expect(throws: WireError(.unexpectedMessage, "expected HELLO as the first message, got STEP")) {
+    #expect(throws: WireError(.unexpectedMessage, "expected HELLO as the first message, got STEP"))
+    {
       try state.check(step)
     }
     #expect(throws: WireError.self) { try state.check(prefill3) }

@@ -61,7 +61,8 @@ import Testing
 
   @Test func samplingValidation() {
     #expect(Sampling.greedy.invalidReason == nil)
-    #expect(Sampling(temperature: -1).invalidReason == "temperature must be finite and ≥ 0, got -1.0")
+    #expect(
+      Sampling(temperature: -1).invalidReason == "temperature must be finite and ≥ 0, got -1.0")
     #expect(Sampling(topK: -1).invalidReason == "top-k must be in 0…2147483647, got -1")
     #expect(Sampling(topP: 0).invalidReason == "top-p must be in (0, 1], got 0.0")
     #expect(
