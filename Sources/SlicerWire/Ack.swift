@@ -1,4 +1,4 @@
-/// The server's answer to RESET, SAMPLING and a PREFILL without sampling.
+/// The server's answer to RESET, SAMPLING, CODEC and a PREFILL without sampling.
 ///
 ///     context length      varint   positions in the session after this request
 public struct Ack: Equatable, Sendable {
