@@ -8,6 +8,8 @@ struct ArithmeticDecoder {
   private var reader: BitReader
   /// Renormalisation steps so far; the coded length is `steps + 2` bits.
   private(set) var steps = 0
+  /// Underflow steps since the last output bit was decided: the encoder's pending bits.
+  private var pending = 0
   private let codec: String
 
   /// Starts decoding at `reader`'s current position. `codec` names the format in errors.
@@ -19,6 +21,19 @@ struct ArithmeticDecoder {
 
   /// Bits the arithmetic-coded section occupies, valid once every symbol is decoded.
   var codedBits: Int { steps + 2 }
+
+  /// The bits `ArithmeticEncoder.finish()` writes in the coder's current state: b then
+  /// pending + 1 copies of ¬b, b = (low ≥ quarter). A message whose coded section does not end
+  /// with exactly these bits was not written by the encoder (e.g. it was truncated): the check
+  /// costs nothing on the wire and rejects most damaged tails.
+  func terminationMatches(_ bytes: [UInt8], codedSectionStart start: Int) -> Bool {
+    let count = pending + 2
+    var reader = BitReader(bytes, startingAt: start + codedBits - count)
+    let first = low >= E.quarter
+    if reader.readBit() != first { return false }
+    for _ in 1..<count where reader.readBit() == first { return false }
+    return true
+  }
 
   private func corrupt(_ what: String) -> CodecError {
     .corrupt(codec: codec, detail: "\(what) points outside the coder's range after \(steps) steps")
@@ -147,6 +162,7 @@ struct ArithmeticDecoder {
       high = ((high << UInt64(same)) & E.mask) | ((1 << UInt64(same)) - 1)
       value = ((value << UInt64(same)) & E.mask) | reader.read(count: same)
       steps += same
+      pending = 0
     }
     if low >= E.quarter && high < 3 * E.quarter {
       let k = E.underflowRun(low: low, high: high)
@@ -154,6 +170,7 @@ struct ArithmeticDecoder {
       high = E.half | ((high << UInt64(k)) & (E.half - 1)) | ((1 << UInt64(k)) - 1)
       value = (value & E.half) | ((value << UInt64(k)) & (E.half - 1)) | reader.read(count: k)
       steps += k
+      pending += k
     }
   }
 }

@@ -101,13 +101,15 @@ struct ArithmeticEncoder: ~Copyable {
     encode(cumulative: UInt64(value), frequency: 1, total: UInt64(count))
   }
 
-  /// Encodes `value` ≥ 0 with an order-`k` Exp-Golomb code, each bit at probability ½:
-  /// ⌊log2(v/2^k + 1)⌋ zeros, then v/2^k + 1 in binary, then the low k bits of v.
+  /// Encodes `value` ≥ 0 with an order-`k` Exp-Golomb code: n = ⌊log2(v/2^k + 1)⌋ zeros and a
+  /// one (each a bit at ½), then the n bits of v/2^k + 1 below its leading one and the low k
+  /// bits of v (each group one uniform symbol).
   mutating func encode(expGolomb value: UInt64, order k: Int) {
     let high = (value >> UInt64(k)) + 1
     let width = 64 - high.leadingZeroBitCount
     for _ in 0..<(width - 1) { encode(bit: false) }
-    encode(bits: Int(high), count: width)
+    encode(bit: true)
+    encode(bits: Int(high & ((1 << UInt64(width - 1)) - 1)), count: width - 1)
     encode(bits: Int(value & ((1 << UInt64(k)) - 1)), count: k)
   }
 

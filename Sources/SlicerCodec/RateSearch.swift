@@ -19,6 +19,8 @@ struct RateSearch {
   let streams: [SignStream]
   let dimension: Int
   let maxGroups: Int
+  var mantissaFloor = 2
+  var mantissaOffset = 2
 
   struct StreamEstimate {
     var kept = 0
@@ -123,9 +125,11 @@ struct RateSearch {
     func estimates() -> [StreamEstimate] {
       (0..<2).map { estimate($0, step: step, kappa: kappa[$0], groups: groups[$0], outliers: outliers[$0]) }
     }
-    for round in 0..<3 {
-      step = bisect(allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers, top: Double(top))
-      if round == 2 { break }
+    for round in 0..<2 {
+      step = bisect(
+        allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers, top: Double(top),
+        near: round == 0 ? nil : step)
+      if round == 1 { break }
       // Re-derive group and outlier counts and thresholds at this step.
       let current = estimates()
       let kept = current[0].kept + current[1].kept
@@ -166,21 +170,31 @@ struct RateSearch {
     let maxBits = max(final[0].maxBits, final[1].maxBits)
     return GroupAllocator.Shape(
       kept: final.map(\.kept), groups: final.map { max(1, $0.groups) }, outliers: final.map(\.outliers),
-      mantissaBits: min(ScaleCode.maxMantissaBits, max(2, maxBits + 2)))
+      mantissaBits: min(ScaleCode.maxMantissaBits, max(mantissaFloor, maxBits + mantissaOffset)))
   }
 
-  /// The largest step (to within 1/64 octave) whose estimated error meets the budget.
-  private func bisect(allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double) -> Double {
+  /// The largest step (to within 1/32 octave) whose estimated error meets the budget.
+  private func bisect(
+    allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double, near: Double?
+  ) -> Double {
     func error(_ logStep: Double) -> Double {
       let step = exp2(logStep)
       return estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]).error
         + estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]).error
     }
     // Above log2(top)+1 nothing is kept; 40 octaves below, everything is at full precision.
+    // A second search starts within an octave of the first one's answer when that brackets it.
     var hi = log2(top) + 1
     var lo = hi - 40
+    if let near {
+      let center = log2(near)
+      if error(center - 1) <= allowedError && error(center + 1) > allowedError {
+        lo = center - 1
+        hi = center + 1
+      }
+    }
     if error(lo) > allowedError { return exp2(lo) }
-    while hi - lo > 1.0 / 64 {
+    while hi - lo > 1.0 / 32 {
       let mid = (lo + hi) / 2
       if error(mid) <= allowedError { lo = mid } else { hi = mid }
     }

@@ -40,7 +40,10 @@
 /// enumerative probabilities, so positions, signs and groups together cost log2 of the
 /// multinomial d!/(K+!·K−!·(d−K)!) · Π_s K_s!/Π_j n_j! bits, plus < 2^-14 bit per symbol.
 /// The decoder knows the coded length from the coder's step count, so the byte count must match
-/// exactly and the padding must be zero: truncated or extended messages are rejected.
+/// exactly, the padding must be zero and the last coded bits must be the encoder's termination
+/// for the final coder state. That rejects extended messages and nearly all truncated or
+/// damaged ones; a damaged message that happens to be another valid one decodes (the format
+/// has no checksum — transport integrity is the wire protocol's job).
 public enum SlicerFormat {
   /// Groups per sign stream the format can express.
   public static let maxGroups = 16

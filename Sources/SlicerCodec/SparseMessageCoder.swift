@@ -143,6 +143,9 @@ enum SparseMessageCoder {
     guard BitReader(bytes, startingAt: codedBits).remainingBitsAreZero() else {
       throw .corrupt(codec: name, detail: "the padding bits after the coded section are not zero")
     }
+    guard ac.terminationMatches(bytes, codedSectionStart: SlicerFormat.modeBits) else {
+      throw .corrupt(codec: name, detail: "the coded section does not end the way the encoder ends it")
+    }
     return out
   }
 
