@@ -49,6 +49,8 @@ final class RemoteSession {
         throw .refused(endpoint: endpoint.description, error)
       case .violation(let detail):
         throw .protocolViolation(endpoint: endpoint.description, detail)
+      case .incompatible(let error):
+        throw .incompatible(endpoint: endpoint.description, error)
       }
     }
   }
@@ -179,6 +181,9 @@ final class RemoteSession {
         case .violation(let detail):
           drop()
           throw .protocolViolation(endpoint: endpoint.description, detail)
+        case .incompatible(let error):
+          drop()
+          throw .incompatible(endpoint: endpoint.description, error)
         }
       }
     }

@@ -10,6 +10,8 @@ public enum RemoteTailError: Error, Equatable, CustomStringConvertible {
   case serverGone(endpoint: String, attempts: Int, reason: String)
   /// The server's answer does not fit the request (a bug or a foreign server).
   case protocolViolation(endpoint: String, String)
+  /// The server speaks another protocol version (or not this protocol at all).
+  case incompatible(endpoint: String, WireError)
   /// A request cannot be sent within the server's limits.
   case unsendable(String)
 
@@ -24,6 +26,8 @@ public enum RemoteTailError: Error, Equatable, CustomStringConvertible {
         + "\(attempts) attempts; the conversation is kept by the client, retry later"
     case .protocolViolation(let endpoint, let detail):
       return "the tail server at \(endpoint) broke the protocol: \(detail)"
+    case .incompatible(let endpoint, let error):
+      return "the tail server at \(endpoint) is incompatible: \(error)"
     case .unsendable(let detail):
       return detail
     }

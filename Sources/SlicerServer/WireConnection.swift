@@ -8,6 +8,8 @@ enum ExchangeFailure: Error {
   case server(WireError)
   /// The server's bytes or answers make no sense.
   case violation(String)
+  /// The server speaks another protocol or version.
+  case incompatible(WireError)
 }
 
 /// One TCP connection speaking the protocol: frames out, frames in, every byte counted.
@@ -47,10 +49,11 @@ final class WireConnection {
   func receive() throws(ExchangeFailure) -> WireMessage {
     while true {
       let frame: FrameDecoder.Frame?
-      do {
+      do throws(WireError) {
         frame = try decoder.nextFrame()
       } catch {
-        throw .violation("\(error)")
+        let foreign = error.code == .versionMismatch || error.code == .badMagic
+        throw foreign ? .incompatible(error) : .violation("\(error)")
       }
       if let frame {
         meter.received(frame.message.type, bytes: frame.byteCount)
