@@ -125,3 +125,19 @@ public struct RemoteTail: TailTransport {
     }
   }
 }
+
+extension RemoteTail {
+  /// A `TailFactory` (for `ChatSession`, replay, eval) that opens a session on `endpoint` for
+  /// each split and codec the conversation asks for. `fingerprint` is the client model's
+  /// (`ModelFingerprint(model:)`), computed once by the caller.
+  public static func factory(
+    endpoint: ServerEndpoint, fingerprint: ModelFingerprint,
+    options: RemoteTailOptions = RemoteTailOptions()
+  ) -> TailFactory {
+    { model, settings in
+      try RemoteTail(
+        endpoint: endpoint, model: model, fingerprint: fingerprint, split: settings.split,
+        codec: settings.codec, sampling: settings.sampling, options: options)
+    }
+  }
+}

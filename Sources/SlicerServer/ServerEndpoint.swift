@@ -38,6 +38,12 @@ public struct ServerEndpoint: Equatable, Sendable, CustomStringConvertible {
 public struct EndpointError: Error, Equatable, CustomStringConvertible {
   public var text: String
   public var reason: String
+
+  public init(text: String, reason: String) {
+    self.text = text
+    self.reason = reason
+  }
+
   public var description: String { "invalid server address '\(text)': \(reason)" }
 }
 
