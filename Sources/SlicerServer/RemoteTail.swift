@@ -109,6 +109,9 @@ public struct RemoteTail: TailTransport {
       tailSeconds: Double(token.computeMicroseconds) * 1e-6)
   }
 
+  /// Bytes a payload takes on the wire (before framing).
+  public static func wireBytes(_ payload: LinkPayload) -> Int { payload.byteCount }
+
   /// The bytes a payload travels as: the codec's, or raw floats as little-endian fp32.
   static func bytes(_ payload: LinkPayload) -> [UInt8] {
     switch payload {
