@@ -108,7 +108,7 @@ final class SessionHandler: ChannelDuplexHandler {
   // MARK: Requests
 
   private func processFrames(context: ChannelHandlerContext) {
-    while !busy, case .open = phase {
+    while !busy && !shutdownRequested, case .open = phase {
       let frame: FrameDecoder.Frame?
       do throws(WireError) {
         frame = try decoder.nextFrame()

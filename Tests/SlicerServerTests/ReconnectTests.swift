@@ -75,6 +75,47 @@ import Testing
     )
   }
 
+  @Test func aReplayAfterACodecChangeDecodesEachPositionWithItsOwnCodec() throws {
+    let loaded = try TinyOPT.load()
+    func run(_ transport: (any TailTransport)?, kill: @escaping () -> Void = {}) throws -> [Int] {
+      let tail =
+        try transport ?? LocalTail(model: loaded.model, split: 2, codec: .fp16, sampling: .greedy)
+      var generator = Generator(
+        head: try SplitHead(model: loaded.model, split: 2), codec: .fp16, transport: tail)
+      let control = GenerationControl()
+      var tokens: [Int] = []
+      _ = try generator.generate(
+        prompt: Self.prompt, maxTokens: 20, stopTokens: [], control: control
+      ) { step in
+        tokens.append(step.token)
+        if tokens.count == 4 { control.requestCodec(.slicer(budget: 0.01)) }
+        if tokens.count == 9 { kill() }
+        return true
+      }
+      return tokens
+    }
+    let first = try RunningServer(model: loaded.model)
+    let port = first.endpoint.port
+    let log = Log()
+    let meter = WireMeter()
+    let remote = try run(
+      remoteTail(
+        first.endpoint, loaded, split: 2, codec: .fp16,
+        options: testOptions(attempts: 12, meter: meter, events: log.append))
+    ) {
+      first.server.terminate()
+      Thread.detachNewThread {
+        Thread.sleep(forTimeInterval: 0.3)
+        log.replacement = try? RunningServer(model: loaded.model) { $0.port = port }
+      }
+    }
+    log.replacement?.stop()
+    #expect(remote == (try run(nil)))
+    #expect(meter.reconnects == 1)
+    // HELLO with fp16, PREFILLs, CODEC to slicer, PREFILLs: two CODEC frames in all.
+    #expect(meter.stats.sent[.codec]?.frames == 2)
+  }
+
   @Test func aServerThatNeverReturnsEndsInOneLine() throws {
     let loaded = try TinyOPT.load()
     let server = try RunningServer(model: loaded.model)
