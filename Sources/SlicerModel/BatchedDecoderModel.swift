@@ -30,7 +30,8 @@ extension DecoderModel {
     var out = Matrix(zeros: hidden.rows, hidden.columns)
     for r in 0..<hidden.rows {
       let row = layer(index, hidden.rows(r..<(r + 1)), cache: &caches[r])
-      out.values.replaceSubrange((r * hidden.columns)..<((r + 1) * hidden.columns), with: row.values)
+      out.values.replaceSubrange(
+        (r * hidden.columns)..<((r + 1) * hidden.columns), with: row.values)
     }
     return out
   }

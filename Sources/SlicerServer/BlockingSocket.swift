@@ -99,7 +99,11 @@ final class BlockingSocket {
     let deadline = ContinuousClock.now + .milliseconds(Int64(max(timeout, 0) * 1000))
     while true {
       let left = deadline - ContinuousClock.now
-      let milliseconds = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+      let milliseconds = max(
+        0,
+        Int32(
+          clamping: left.components.seconds * 1000 + left.components.attoseconds
+            / 1_000_000_000_000_000))
       var request = pollfd(fd: descriptor, events: events, revents: 0)
       let ready = poll(&request, 1, milliseconds)
       if ready > 0 { return }  // readable, writable, or an error/hang-up the next call reports

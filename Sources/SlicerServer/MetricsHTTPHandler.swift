@@ -22,7 +22,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     if let end = Self.headEnd(request) {
       respond(context: context, head: Array(request[..<end]))
     } else if request.count > Self.maximumRequestBytes {
-      respond(context: context, status: "431 Request Header Fields Too Large", body: "request head too large\n")
+      respond(
+        context: context, status: "431 Request Header Fields Too Large",
+        body: "request head too large\n")
     }
   }
 

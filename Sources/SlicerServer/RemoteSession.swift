@@ -92,10 +92,12 @@ final class RemoteSession {
         throw .violation("expected TOKEN, got \(replies.last?.type.name ?? "nothing")")
       }
       guard token.contextLength == expected else {
-        throw .violation("the server holds \(token.contextLength) positions, the client \(expected)")
+        throw .violation(
+          "the server holds \(token.contextLength) positions, the client \(expected)")
       }
       guard token.token < server.vocabularySize else {
-        throw .violation("token \(token.token) is outside the vocabulary of \(server.vocabularySize)")
+        throw .violation(
+          "token \(token.token) is outside the vocabulary of \(server.vocabularySize)")
       }
       return token
     }
@@ -116,7 +118,8 @@ final class RemoteSession {
       try expectAcks(replies.prefix(1), context: 0)
       var positions: [ScoredPosition] = []
       for (chunk, reply) in zip(chunks, replies.dropFirst()) {
-        guard case .scores(let scores) = reply, scores.positions.count == chunk.payloads.count else {
+        guard case .scores(let scores) = reply, scores.positions.count == chunk.payloads.count
+        else {
           throw .violation("expected SCORES for \(chunk.payloads.count) positions")
         }
         positions += scores.positions
@@ -198,7 +201,8 @@ final class RemoteSession {
     drop()
     attempt += 1
     guard attempt <= options.retry.attempts else {
-      throw .serverGone(endpoint: endpoint.description, attempts: options.retry.attempts, reason: reason)
+      throw .serverGone(
+        endpoint: endpoint.description, attempts: options.retry.attempts, reason: reason)
     }
     let delay = options.retry.delay(beforeAttempt: attempt)
     options.onEvent?(
@@ -231,7 +235,9 @@ final class RemoteSession {
 
   /// Brings the server's context back to the history: (RESET), then each segment's positions
   /// as PREFILLs without sampling under its codec, then the current codec.
-  private func restore(on connection: WireConnection, afterReset reset: Bool, sessionCodec: String? = nil)
+  private func restore(
+    on connection: WireConnection, afterReset reset: Bool, sessionCodec: String? = nil
+  )
     throws(ExchangeFailure)
   {
     var messages: [WireMessage] = reset ? [.reset] : []
@@ -297,7 +303,9 @@ final class RemoteSession {
     return replies
   }
 
-  private func expectAcks(_ replies: some Collection<WireMessage>, context: Int?) throws(ExchangeFailure) {
+  private func expectAcks(_ replies: some Collection<WireMessage>, context: Int?)
+    throws(ExchangeFailure)
+  {
     for reply in replies {
       guard case .ack(let ack) = reply else {
         throw .violation("expected ACK, got \(reply.type.name)")
@@ -322,16 +330,20 @@ final class RemoteSession {
   }
 
   /// SCOREs within the server's frame limit, each with a reply within ours.
-  private func scoreChunks(payloads: [[UInt8]], targets: [Int]) throws(ExchangeFailure) -> [ScoreRequest] {
+  private func scoreChunks(payloads: [[UInt8]], targets: [Int]) throws(ExchangeFailure)
+    -> [ScoreRequest]
+  {
     let perReply = max(1, (options.maximumReplyBytes - 32) / 9)
-    return try chunk(payloads, extra: targets.map { VarintSize.of($0) }, maximumCount: perReply).map {
+    return try chunk(payloads, extra: targets.map { VarintSize.of($0) }, maximumCount: perReply).map
+    {
       ScoreRequest(payloads: Array(payloads[$0]), targets: Array(targets[$0]))
     }
   }
 
   /// Cuts positions into runs whose frames fit the server's limit: type, flags and count take at
   /// most 7 bytes; each position its `extra` bytes (an id), its length varint and its payload.
-  private func chunk(_ payloads: [[UInt8]], extra: [Int], maximumCount: Int = .max) throws(ExchangeFailure)
+  private func chunk(_ payloads: [[UInt8]], extra: [Int], maximumCount: Int = .max)
+    throws(ExchangeFailure)
     -> [Range<Int>]
   {
     let limit = server.limits.maximumFrameBytes - 7

@@ -65,7 +65,8 @@ public struct RemoteTail: TailTransport {
 
   public mutating func prefill(_ payloads: [LinkPayload], tokens: [Int]) throws -> TailReply {
     guard payloads.count == tokens.count, !payloads.isEmpty else {
-      throw RemoteTailError.unsendable("a prefill needs one token id per position, and at least one")
+      throw RemoteTailError.unsendable(
+        "a prefill needs one token id per position, and at least one")
     }
     return try reply(
       session.append(tokens: tokens, payloads: payloads.map(Self.bytes), sample: true, step: false))
@@ -122,7 +123,9 @@ public struct RemoteTail: TailTransport {
       out.reserveCapacity(4 * values.count)
       for value in values {
         let bits = value.bitPattern
-        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: bits >> shift)) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+          out.append(UInt8(truncatingIfNeeded: bits >> shift))
+        }
       }
       return out
     }

@@ -18,7 +18,8 @@ public enum RemoteTailError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .cannotConnect(let endpoint, let reason):
-      return "cannot reach the tail server at \(endpoint): \(reason); is `slicer serve` running there?"
+      return
+        "cannot reach the tail server at \(endpoint): \(reason); is `slicer serve` running there?"
     case .refused(let endpoint, let error):
       return "the tail server at \(endpoint) said: \(error)"
     case .serverGone(let endpoint, let attempts, let reason):

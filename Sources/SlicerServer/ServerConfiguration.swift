@@ -62,7 +62,9 @@ public struct ServerConfiguration: Sendable {
     if !Self.isLoopback(host) && (authToken ?? "").isEmpty {
       throw .publicBindWithoutToken(host: host)
     }
-    guard (0...65535).contains(port) else { throw .invalidSetting("--port \(port) is not in 0…65535") }
+    guard (0...65535).contains(port) else {
+      throw .invalidSetting("--port \(port) is not in 0…65535")
+    }
     if let metricsPort, !(0...65535).contains(metricsPort) {
       throw .invalidSetting("--metrics-port \(metricsPort) is not in 0…65535")
     }
@@ -71,7 +73,8 @@ public struct ServerConfiguration: Sendable {
     }
     guard maximumFrameBytes >= WireLimits.minimumFrameBytes else {
       throw .invalidSetting(
-        "the frame limit must be at least \(WireLimits.minimumFrameBytes) bytes, got \(maximumFrameBytes)")
+        "the frame limit must be at least \(WireLimits.minimumFrameBytes) bytes, got \(maximumFrameBytes)"
+      )
     }
     guard maximumContext >= 1 else {
       throw .invalidSetting("--max-context must be at least 1, got \(maximumContext)")
@@ -84,7 +87,8 @@ public struct ServerConfiguration: Sendable {
     }
     if let authToken, authToken.utf8.count > WireLimits.maximumStringBytes {
       throw .invalidSetting(
-        "--token is \(authToken.utf8.count) bytes; the protocol carries at most \(WireLimits.maximumStringBytes)")
+        "--token is \(authToken.utf8.count) bytes; the protocol carries at most \(WireLimits.maximumStringBytes)"
+      )
     }
   }
 }

@@ -14,7 +14,9 @@ public struct ServerEndpoint: Equatable, Sendable, CustomStringConvertible {
     let portText: Substring
     if text.hasPrefix("[") {
       guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":")
-      else { throw EndpointError(text: text, reason: "an IPv6 address needs the form [ADDRESS]:PORT") }
+      else {
+        throw EndpointError(text: text, reason: "an IPv6 address needs the form [ADDRESS]:PORT")
+      }
       host = text[text.index(after: text.startIndex)..<close]
       portText = text[text.index(close, offsetBy: 2)...]
     } else {

@@ -67,7 +67,8 @@ final class SessionEnvironment: Sendable {
           .unauthorized, "the server needs an auth token; pass the server's secret with --token")
       }
       guard Self.constantTimeEqual(Array(given.utf8), Array(expected.utf8)) else {
-        throw WireError(.unauthorized, "the auth token is wrong; pass the server's secret with --token")
+        throw WireError(
+          .unauthorized, "the auth token is wrong; pass the server's secret with --token")
       }
     }
     let info = model.info
@@ -75,17 +76,20 @@ final class SessionEnvironment: Sendable {
       throw WireError(
         .fingerprintMismatch,
         "the server runs \(info.name) (weights \(fingerprint.short)), the client "
-          + "\(hello.modelName) (weights \(hello.fingerprint.short)); load the same checkpoint on both sides")
+          + "\(hello.modelName) (weights \(hello.fingerprint.short)); load the same checkpoint on both sides"
+      )
     }
     guard (1..<info.layerCount).contains(hello.split) else {
       throw WireError(
         .badSplit,
-        "split \(hello.split) is not in 1…\(info.layerCount - 1) for this \(info.layerCount)-layer model")
+        "split \(hello.split) is not in 1…\(info.layerCount - 1) for this \(info.layerCount)-layer model"
+      )
     }
     guard hello.hiddenSize == info.hiddenSize else {
       throw WireError(
         .badSplit,
-        "the client sends hidden states of width \(hello.hiddenSize) but \(info.name)'s are \(info.hiddenSize) wide")
+        "the client sends hidden states of width \(hello.hiddenSize) but \(info.name)'s are \(info.hiddenSize) wide"
+      )
     }
     return try Self.codec(named: hello.codec)
   }

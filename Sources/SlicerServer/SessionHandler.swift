@@ -246,7 +246,8 @@ final class SessionHandler: ChannelDuplexHandler {
     return Matrix(rows: payloads.count, columns: d, values: values)
   }
 
-  private func submit(context: ChannelHandlerContext, _ message: WireMessage, _ work: TailJob.Work) {
+  private func submit(context: ChannelHandlerContext, _ message: WireMessage, _ work: TailJob.Work)
+  {
     guard let session else { return }  // `check` guarantees HELLO came first
     busy = true
     let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -262,7 +263,9 @@ final class SessionHandler: ChannelDuplexHandler {
     }
   }
 
-  private func finish(context: ChannelHandlerContext, _ message: WireMessage, _ outcome: TailJob.Outcome) {
+  private func finish(
+    context: ChannelHandlerContext, _ message: WireMessage, _ outcome: TailJob.Outcome
+  ) {
     busy = false
     guard case .open = phase else { return }
     state.apply(message)
@@ -290,7 +293,8 @@ final class SessionHandler: ChannelDuplexHandler {
     var tokens = 0
     if case .token = message { tokens = 1 }
     environment.metrics.sent(frameBytes: bytes.count, tokens: tokens)
-    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+    context.writeAndFlush(
+      wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
   }
 
   /// Sends an ERROR; a closing one ends the session: the output is shut after it (so the peer

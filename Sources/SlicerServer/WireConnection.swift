@@ -19,7 +19,10 @@ final class WireConnection {
   private let meter: WireMeter
   private let timeout: Double
 
-  init(endpoint: ServerEndpoint, connectTimeout: Double, replyTimeout: Double, maximumReplyBytes: Int, meter: WireMeter)
+  init(
+    endpoint: ServerEndpoint, connectTimeout: Double, replyTimeout: Double, maximumReplyBytes: Int,
+    meter: WireMeter
+  )
     throws(SocketError)
   {
     socket = try BlockingSocket(host: endpoint.host, port: endpoint.port, timeout: connectTimeout)

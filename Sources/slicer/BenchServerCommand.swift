@@ -9,7 +9,8 @@ import SlicerWire
 struct BenchServerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "server",
-    abstract: "Tail server throughput at 1, 4, 16 and 64 clients, with and without batching, and bytes on the wire per step.",
+    abstract:
+      "Tail server throughput at 1, 4, 16 and 64 clients, with and without batching, and bytes on the wire per step.",
     discussion: """
       Starts a server on a loopback port in this process; each client is a thread with its own \
       connection that sends a prompt, then steps. The clients send hidden states computed once \
@@ -32,14 +33,16 @@ struct BenchServerCommand: ParsableCommand {
   @Option(help: "Decode steps per client (timed).")
   var tokens = 16
 
-  @Option(help: "Client counts, comma-separated.", transform: { text in
-    try text.split(separator: ",").map {
-      guard let n = Int($0.trimmingCharacters(in: .whitespaces)), (1...256).contains(n) else {
-        throw ValidationError("--clients takes counts in 1…256, e.g. 1,4,16,64")
+  @Option(
+    help: "Client counts, comma-separated.",
+    transform: { text in
+      try text.split(separator: ",").map {
+        guard let n = Int($0.trimmingCharacters(in: .whitespaces)), (1...256).contains(n) else {
+          throw ValidationError("--clients takes counts in 1…256, e.g. 1,4,16,64")
+        }
+        return n
       }
-      return n
-    }
-  })
+    })
   var clients: [Int] = [1, 4, 16, 64]
 
   @Flag(help: "Print one JSON object.")
@@ -58,7 +61,8 @@ struct BenchServerCommand: ParsableCommand {
     } else {
       let config = OPTConfig.opt125m
       decoder = try OPTModel(
-        config: config, weights: RandomWeights(shapes: config.tensorShapes), name: "random-opt-125m")
+        config: config, weights: RandomWeights(shapes: config.tensorShapes), name: "random-opt-125m"
+      )
     }
     let info = decoder.info
     let s = split ?? info.layerCount / 2
@@ -72,7 +76,9 @@ struct BenchServerCommand: ParsableCommand {
       model: decoder, split: s, promptTokens: promptTokens, steps: tokens,
       fingerprint: ModelFingerprint(model: decoder))
     if !json {
-      print("model \(info.name), split \(s)/\(info.layerCount), codec \(codec), \(promptTokens)-token prompt, \(tokens) timed steps per client")
+      print(
+        "model \(info.name), split \(s)/\(info.layerCount), codec \(codec), \(promptTokens)-token prompt, \(tokens) timed steps per client"
+      )
       print("clients  batching  tokens/s  tail ms/token  rows/run")
     }
     var rows: [ServerBenchRow] = []
@@ -83,7 +89,7 @@ struct BenchServerCommand: ParsableCommand {
         if !json {
           print(
             String(
-              format: "%7d  %-8@  %8.1f  %13.2f  %8.1f", count, batching ? "on" : "off",
+              format: "%7d  %@  %8.1f  %13.2f  %8.1f", count, batching ? "on      " : "off     ",
               row.tokensPerSecond, row.tailMillisecondsPerToken, row.rowsPerRun))
         }
       }
@@ -93,14 +99,18 @@ struct BenchServerCommand: ParsableCommand {
       wire.append(try bench.wire(codec: spec))
     }
     if json {
-      print(try JSONOutput.string(ServerBenchResult(model: info.name, split: s, codec: codec.description, throughput: rows, wire: wire)))
+      print(
+        try JSONOutput.string(
+          ServerBenchResult(
+            model: info.name, split: s, codec: codec.description, throughput: rows, wire: wire)))
     } else {
       print("\nbytes on the wire per step (d = \(info.hiddenSize))")
       print("codec           codec bits  payload B  STEP frame B  framing B  TOKEN reply B")
       for row in wire {
         print(
           String(
-            format: "%-14@  %10.0f  %9.1f  %12.1f  %9.1f  %13.1f", row.codec, row.codecBits,
+            format: "%@  %10.0f  %9.1f  %12.1f  %9.1f  %13.1f",
+            row.codec.padding(toLength: 14, withPad: " ", startingAt: 0), row.codecBits,
             row.payloadBytes, row.stepFrameBytes, row.stepFrameBytes - row.payloadBytes,
             row.tokenReplyBytes))
       }
@@ -108,7 +118,10 @@ struct BenchServerCommand: ParsableCommand {
   }
 
   static func wireCodecs(adding codec: CodecSpec) -> [CodecSpec] {
-    var list: [CodecSpec] = [.none, .fp16, .int8, .topK(fraction: 0.25, bits: 4), .slicer(budget: 0.01), .slicer(budget: 0.001)]
+    var list: [CodecSpec] = [
+      .none, .fp16, .int8, .topK(fraction: 0.25, bits: 4), .slicer(budget: 0.01),
+      .slicer(budget: 0.001),
+    ]
     if !list.contains(codec) { list.append(codec) }
     return list
   }
@@ -123,7 +136,9 @@ struct ServerBench {
   let fingerprint: ModelFingerprint
 
   /// The prompt's and the steps' hidden states, encoded (the same for every client).
-  func payloads(_ codec: CodecSpec) throws -> (prompt: [LinkPayload], steps: [LinkPayload], bits: Double) {
+  func payloads(_ codec: CodecSpec) throws -> (
+    prompt: [LinkPayload], steps: [LinkPayload], bits: Double
+  ) {
     var random = SlicerModel.SplitMix64(seed: 7)
     let ids = (0..<(promptTokens + steps)).map { _ in
       Int(random.next() % UInt64(model.info.vocabularySize))
@@ -194,7 +209,8 @@ struct ServerBench {
     return ServerBenchRow(
       clients: clients, batching: batching, tokens: tokens, seconds: seconds,
       tokensPerSecond: Double(tokens) / seconds,
-      tailMillisecondsPerToken: 1000 * (after.computeSeconds - before.computeSeconds) / Double(max(tokens, 1)),
+      tailMillisecondsPerToken: 1000 * (after.computeSeconds - before.computeSeconds)
+        / Double(max(tokens, 1)),
       rowsPerRun: Double(after.rows - before.rows) / Double(max(runs, 1)))
   }
 

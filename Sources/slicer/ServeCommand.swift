@@ -18,7 +18,8 @@ struct ServeCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Model directory or .gguf file (default: Weights/opt-125m, else Weights/smollm2-135m-instruct)."))
+      "Model directory or .gguf file (default: Weights/opt-125m, else Weights/smollm2-135m-instruct)."
+    ))
   var model: String?
 
   @Option(help: "Address to listen on; anything but loopback needs --token.")
@@ -33,13 +34,19 @@ struct ServeCommand: ParsableCommand {
   @Option(help: "Secret every client must send (default: $SLICER_TOKEN).")
   var token: String?
 
-  @Option(name: .customLong("metrics-port"), help: "Serve Prometheus text metrics on this port (GET /metrics).")
+  @Option(
+    name: .customLong("metrics-port"),
+    help: "Serve Prometheus text metrics on this port (GET /metrics).")
   var metricsPort: Int?
 
-  @Option(name: .customLong("max-context"), help: "Most positions per session (default: the model's context).")
+  @Option(
+    name: .customLong("max-context"),
+    help: "Most positions per session (default: the model's context).")
   var maxContext: Int?
 
-  @Option(name: .customLong("idle-timeout"), help: "Seconds without a request before a session is closed (0: never).")
+  @Option(
+    name: .customLong("idle-timeout"),
+    help: "Seconds without a request before a session is closed (0: never).")
   var idleTimeout = 300
 
   @Option(name: .customLong("max-frame-bytes"), help: "Longest frame accepted from a client.")
@@ -48,13 +55,17 @@ struct ServeCommand: ParsableCommand {
   @Flag(name: .customLong("no-batching"), help: "Run every session's steps alone.")
   var noBatching = false
 
-  @Option(name: .customLong("batch-window-us"), help: "How long a step waits for others to batch with, in µs.")
+  @Option(
+    name: .customLong("batch-window-us"),
+    help: "How long a step waits for others to batch with, in µs.")
   var batchWindow = 2000
 
   func run() throws {
-    let secret = token ?? ProcessInfo.processInfo.environment["SLICER_TOKEN"].flatMap {
-      $0.isEmpty ? nil : $0
-    }
+    let secret =
+      token
+      ?? ProcessInfo.processInfo.environment["SLICER_TOKEN"].flatMap {
+        $0.isEmpty ? nil : $0
+      }
     let configuration = ServerConfiguration(
       host: host, port: port, maximumSessions: maxSessions, authToken: secret,
       maximumFrameBytes: maxFrameBytes, maximumContext: maxContext ?? .max,
@@ -75,8 +86,11 @@ struct ServeCommand: ParsableCommand {
     }
     let info = loaded.info
     let listening = ServerEndpoint(host: host, port: server.port ?? port)
-    var line = "listening on \(listening): \(info.name), \(info.layerCount) layers, weights \(server.fingerprint.short)"
-    if let metricsPort = server.metricsPort { line += "; metrics on \(host):\(metricsPort)/metrics" }
+    var line =
+      "listening on \(listening): \(info.name), \(info.layerCount) layers, weights \(server.fingerprint.short)"
+    if let metricsPort = server.metricsPort {
+      line += "; metrics on \(host):\(metricsPort)/metrics"
+    }
     Output.write(line + "\n")
     Output.error(
       "[\(configuration.batching ? "batching steps" : "no batching"), up to \(maxSessions) sessions"

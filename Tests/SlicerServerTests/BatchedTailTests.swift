@@ -85,7 +85,9 @@ import Testing
 struct Unbatched: DecoderModel {
   let base: any DecoderModel
   var info: ModelInfo { base.info }
-  func embed(_ tokens: [Int], startPosition: Int) -> Matrix { base.embed(tokens, startPosition: startPosition) }
+  func embed(_ tokens: [Int], startPosition: Int) -> Matrix {
+    base.embed(tokens, startPosition: startPosition)
+  }
   func layer(_ index: Int, _ hidden: Matrix, cache: inout LayerCache) -> Matrix {
     base.layer(index, hidden, cache: &cache)
   }

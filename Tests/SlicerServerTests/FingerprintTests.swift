@@ -17,7 +17,8 @@ import Testing
     let random = try OPTModel(
       config: config, weights: RandomWeights(shapes: config.tensorShapes), name: "tiny-opt")
     let reseeded = try OPTModel(
-      config: config, weights: RandomWeights(shapes: config.tensorShapes, seed: 2), name: "tiny-opt")
+      config: config, weights: RandomWeights(shapes: config.tensorShapes, seed: 2), name: "tiny-opt"
+    )
     let fingerprints = Set([tiny, random, reseeded].map { ModelFingerprint(model: $0) })
     #expect(fingerprints.count == 3)
   }

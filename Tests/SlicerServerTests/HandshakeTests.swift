@@ -68,14 +68,16 @@ import Testing
     let v2 = try FakeServer(reply: future)
     #expect(
       message {
-        _ = try remoteTail(ServerEndpoint(host: "127.0.0.1", port: v2.port), loaded, split: 2, codec: .fp16)
+        _ = try remoteTail(
+          ServerEndpoint(host: "127.0.0.1", port: v2.port), loaded, split: 2, codec: .fp16)
       }
         == "the tail server at 127.0.0.1:\(v2.port) is incompatible: the server speaks protocol version 2 but this client speaks version 1; run the same slicer release on both sides"
     )
     let http = try FakeServer(reply: Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))
     #expect(
       message {
-        _ = try remoteTail(ServerEndpoint(host: "127.0.0.1", port: http.port), loaded, split: 2, codec: .fp16)
+        _ = try remoteTail(
+          ServerEndpoint(host: "127.0.0.1", port: http.port), loaded, split: 2, codec: .fp16)
       }
         == "the tail server at 127.0.0.1:\(http.port) broke the protocol: unknown message type 0x54: the peer does not speak slicer protocol version 1"
     )
@@ -110,12 +112,18 @@ import Testing
   }
 
   @Test func endpointsParse() throws {
-    #expect(try ServerEndpoint(parsing: "127.0.0.1:7070") == ServerEndpoint(host: "127.0.0.1", port: 7070))
+    #expect(
+      try ServerEndpoint(parsing: "127.0.0.1:7070") == ServerEndpoint(host: "127.0.0.1", port: 7070)
+    )
     #expect(try ServerEndpoint(parsing: "[::1]:80") == ServerEndpoint(host: "::1", port: 80))
-    #expect(throws: EndpointError(text: "localhost", reason: "expected HOST:PORT, e.g. 127.0.0.1:7070")) {
+    #expect(
+      throws: EndpointError(text: "localhost", reason: "expected HOST:PORT, e.g. 127.0.0.1:7070")
+    ) {
       try ServerEndpoint(parsing: "localhost")
     }
-    #expect(throws: EndpointError(text: "h:99999", reason: "the port '99999' is not a number in 1…65535")) {
+    #expect(
+      throws: EndpointError(text: "h:99999", reason: "the port '99999' is not a number in 1…65535")
+    ) {
       try ServerEndpoint(parsing: "h:99999")
     }
   }

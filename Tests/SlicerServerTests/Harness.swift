@@ -26,7 +26,8 @@ enum TinyOPT {
 
 enum SmolLM2 {
   static let path = Fixtures.repository.appendingPathComponent(
-    "Weights/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf").path
+    "Weights/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
+  ).path
   static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
 
   nonisolated(unsafe) private static var cached: LoadedModel?
@@ -47,7 +48,8 @@ struct RunningServer {
   let server: TailServer
   let endpoint: ServerEndpoint
 
-  init(model: any DecoderModel, _ configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+  init(model: any DecoderModel, _ configure: (inout ServerConfiguration) -> Void = { _ in }) throws
+  {
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     server = try TailServer(model: model, configuration: configuration)

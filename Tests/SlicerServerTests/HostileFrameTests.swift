@@ -63,7 +63,8 @@ import Testing
       try client.expectClosingError()
         == WireError(
           .frameTooLarge,
-          "a frame of at least 268435456 bytes exceeds this side's limit of 1048576 bytes per frame"))
+          "a frame of at least 268435456 bytes exceeds this side's limit of 1048576 bytes per frame"
+        ))
 
     // Truncated: half a HELLO waits for the rest, then for the idle timeout.
     client = try RawClient(running.endpoint)
@@ -134,7 +135,9 @@ import Testing
     defer { running.stop() }
     let client = try opened(maxReply: 4096)
     // A payload of the wrong length for fp16.
-    guard case .error(let bad)? = try client.request(.prefill(Prefill(payloads: [[1, 2, 3]], tokens: [5])))
+    guard
+      case .error(let bad)? = try client.request(
+        .prefill(Prefill(payloads: [[1, 2, 3]], tokens: [5])))
     else {
       Issue.record("a bad payload was not answered with ERROR")
       return
@@ -145,27 +148,33 @@ import Testing
       try client.request(.prefill(Prefill(payloads: [payload], tokens: [60_000])))
         == .error(
           WireError(.badToken, "token 60000 of position 0 is not below the vocabulary size 50272")))
-    let tooMany = Prefill(payloads: Array(repeating: payload, count: 17), tokens: Array(repeating: 5, count: 17))
+    let tooMany = Prefill(
+      payloads: Array(repeating: payload, count: 17), tokens: Array(repeating: 5, count: 17))
     #expect(
       try client.request(.prefill(tooMany))
         == .error(
           WireError(
             .contextFull,
-            "the context is full: 0 positions + 17 new exceed the server's limit of 16; send RESET or start a new conversation")))
+            "the context is full: 0 positions + 17 new exceed the server's limit of 16; send RESET or start a new conversation"
+          )))
     let distributions = ScoreRequest(payloads: [payload], targets: [5], wantsDistribution: true)
     #expect(
       try client.request(.score(distributions))
         == .error(
           WireError(
             .replyTooLarge,
-            "the reply would take up to 100574 bytes, above the client's limit of 4096; ask for fewer positions at a time")))
+            "the reply would take up to 100574 bytes, above the client's limit of 4096; ask for fewer positions at a time"
+          )))
     #expect(
       try client.request(.codec("slicr:1e-3"))
         == .error(
           WireError(
             .badCodec, "unknown codec \"slicr:1e-3\"; this server knows \(CodecSpec.validForms)")))
     // Nothing changed: the session takes a prompt and steps.
-    guard case .token(let first)? = try client.request(.prefill(Prefill(payloads: [payload, payload], tokens: [2, 7]))) else {
+    guard
+      case .token(let first)? = try client.request(
+        .prefill(Prefill(payloads: [payload, payload], tokens: [2, 7])))
+    else {
       Issue.record("no TOKEN after the rejected requests")
       return
     }
@@ -185,9 +194,11 @@ import Testing
     let small = try RunningServer(model: loaded.model) { $0.maximumSessions = 1 }
     defer { small.stop() }
     let first = try remoteTail(small.endpoint, loaded, split: 1, codec: .none)
-    #expect(throws: RemoteTailError.refused(
-      endpoint: small.endpoint.description,
-      WireError(.tooManySessions, "the server already holds its limit of 1 sessions; try again later"))
+    #expect(
+      throws: RemoteTailError.refused(
+        endpoint: small.endpoint.description,
+        WireError(
+          .tooManySessions, "the server already holds its limit of 1 sessions; try again later"))
     ) {
       try remoteTail(small.endpoint, loaded, split: 1, codec: .none)
     }

@@ -83,7 +83,9 @@ final class FakeServer: @unchecked Sendable {
       guard client >= 0 else { return }
       var buffer = [UInt8](repeating: 0, count: 4096)
       _ = recv(client, &buffer, buffer.count, 0)  // the HELLO
-      _ = reply.withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      _ = reply.withUnsafeBytes {
+        Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+      }
       Thread.sleep(forTimeInterval: 0.5)
       close(client)
     }

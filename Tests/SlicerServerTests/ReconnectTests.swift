@@ -137,7 +137,10 @@ import Testing
       #expect(endpoint == server.endpoint.description)
       #expect(attempts == 2)
       #expect(!error.description.contains("\n"))
-      #expect(error.description.hasSuffix("and could not reconnect in 2 attempts; the conversation is kept by the client, retry later"))
+      #expect(
+        error.description.hasSuffix(
+          "and could not reconnect in 2 attempts; the conversation is kept by the client, retry later"
+        ))
     }
   }
 }

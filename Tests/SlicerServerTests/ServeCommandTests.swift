@@ -4,14 +4,17 @@ import Testing
 @testable import SlicerServer
 
 /// `slicer serve` and `slicer generate --server` as processes, as a user runs them.
-@Suite(.enabled(if: SlicerBinary.isBuilt, "build the slicer binary first (swift build)"), .serialized)
+@Suite(
+  .enabled(if: SlicerBinary.isBuilt, "build the slicer binary first (swift build)"), .serialized)
 struct ServeCommandTests {
   let model = "Tests/Fixtures/tiny-opt"
 
   func generate(_ extra: [String], tokens: Int = 16) throws -> SlicerBinary.Result {
     try SlicerBinary.run(
-      ["generate", "--model", model, "--prompt", "The tail server", "--max-tokens", "\(tokens)",
-       "--json"] + extra)
+      [
+        "generate", "--model", model, "--prompt", "The tail server", "--max-tokens", "\(tokens)",
+        "--json",
+      ] + extra)
   }
 
   func tokenIDs(_ result: SlicerBinary.Result) -> [Int]? {
@@ -26,7 +29,9 @@ struct ServeCommandTests {
     defer { #expect(server.stop() == 0) }
     for (split, codec) in [("1", "fp16"), ("3", "slicer:0.001")] {
       let local = try generate(["--split", split, "--codec", codec])
-      let remote = try generate(["--split", split, "--codec", codec, "--server", "127.0.0.1:\(server.port)"])
+      let remote = try generate([
+        "--split", split, "--codec", codec, "--server", "127.0.0.1:\(server.port)",
+      ])
       #expect(local.status == 0 && remote.status == 0, "\(remote.stderr)")
       #expect(tokenIDs(local) != nil)
       #expect(tokenIDs(remote) == tokenIDs(local))
@@ -41,10 +46,15 @@ struct ServeCommandTests {
     #expect(wrong.status == 1)
     #expect(
       wrong.stderr
-        == "Error: the tail server at \(at) said: the auth token is wrong; pass the server's secret with --token\n")
+        == "Error: the tail server at \(at) said: the auth token is wrong; pass the server's secret with --token\n"
+    )
     let split = try generate(["--split", "4", "--server", at, "--token", "s3cret"])
-    #expect(split.stderr == "Error: the tail server at \(at) said: split 4 is not in 1…3 for this 4-layer model\n")
-    let refused = try SlicerBinary.run(["serve", "--model", model, "--host", "0.0.0.0", "--port", "0"])
+    #expect(
+      split.stderr
+        == "Error: the tail server at \(at) said: split 4 is not in 1…3 for this 4-layer model\n")
+    let refused = try SlicerBinary.run([
+      "serve", "--model", model, "--host", "0.0.0.0", "--port", "0",
+    ])
     #expect(refused.status == 1)
     #expect(refused.stderr.hasPrefix("Error: refusing to listen on 0.0.0.0 without --token"))
   }

@@ -52,7 +52,9 @@ import Testing
     let running = try RunningServer(model: loaded.model) { $0.metricsPort = 0 }
     defer { running.stop() }
     let tail = try remoteTail(running.endpoint, loaded, split: 2, codec: .fp16)
-    _ = try generate(loaded, split: 2, codec: .fp16, prompt: [2, 10, 20, 30, 40, 50], maxTokens: 5, transport: tail)
+    _ = try generate(
+      loaded, split: 2, codec: .fp16, prompt: [2, 10, 20, 30, 40, 50], maxTokens: 5, transport: tail
+    )
     let port = try #require(running.server.metricsPort)
     let text = try httpGet(port: port, path: "/metrics")
     #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))

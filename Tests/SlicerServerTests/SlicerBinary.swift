@@ -14,7 +14,8 @@ enum SlicerBinary {
     let candidates = ["debug", "release"].map {
       Fixtures.repository.appendingPathComponent(".build/\($0)/slicer")
     }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+      ?? candidates[0]
   }
 
   static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
