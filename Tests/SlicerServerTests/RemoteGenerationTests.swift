@@ -54,4 +54,49 @@ import Testing
     #expect(stats.received[.token]?.frames == 5)
     #expect(meter.lastExchange.sentBytes == 131)
   }
+
+  @Test func longPromptsAndScoresTravelInSeveralFrames() throws {
+    let loaded = try TinyOPT.load()
+    // 2 KiB frames hold 15 fp16 positions of d = 64 (130 bytes with ids and lengths).
+    let running = try RunningServer(model: loaded.model) { $0.maximumFrameBytes = 2048 }
+    defer { running.stop() }
+    let prompt = (0..<40).map { ($0 * 7919 + 3) % 50_000 + 4 }
+    let meter = WireMeter()
+    let tail = try remoteTail(
+      running.endpoint, loaded, split: 2, codec: .fp16, options: testOptions(meter: meter))
+    let remote = try generate(
+      loaded, split: 2, codec: .fp16, prompt: prompt, maxTokens: 6, transport: tail)
+    #expect(remote == (try generate(loaded, split: 2, codec: .fp16, prompt: prompt, maxTokens: 6)))
+    #expect(meter.stats.sent[.prefill]?.frames == 3)
+    #expect(meter.stats.received[.ack]?.frames == 2)
+
+    let evaluator = PerplexityEvaluator(
+      model: loaded.model, split: 2, contextLength: 64, codec: .fp16)
+    var scoring = try remoteTail(running.endpoint, loaded, split: 2, codec: .fp16)
+    let local = try evaluator.evaluate(prompt + prompt)
+    let through = try evaluator.evaluate(prompt + prompt, transport: scoring)
+    #expect(through.tokens == local.tokens)
+    #expect(abs(through.meanNLL - local.meanNLL) < 1e-5)
+    // After scoring, the conversation is rebuilt (RESET) before the next prefill.
+    var head = try SplitHead(model: loaded.model, split: 2)
+    let (payloads, _) = LinkEncoder(.fp16).encode(try head.forward(Array(prompt.prefix(5))))
+    let reply = try scoring.prefill(payloads, tokens: Array(prompt.prefix(5)))
+    var local5 = try LocalTail(model: loaded.model, split: 2, codec: .fp16, sampling: .greedy)
+    #expect(reply.token == (try local5.prefill(payloads, tokens: Array(prompt.prefix(5)))).token)
+  }
+
+  @Test(.enabled(if: SmolLM2.isPresent, "SmolLM2 not in Weights/"))
+  func smolLM2ThroughTheServer() throws {
+    let loaded = try SmolLM2.load()
+    let running = try RunningServer(model: loaded.model)
+    defer { running.stop() }
+    let prompt = loaded.promptIDs("What is the capital of France?")
+    for (split, codec) in [(10, CodecSpec.fp16), (22, .slicer(budget: 0.01))] {
+      let local = try generate(loaded, split: split, codec: codec, prompt: prompt, maxTokens: 6)
+      let remote = try generate(
+        loaded, split: split, codec: codec, prompt: prompt, maxTokens: 6,
+        transport: remoteTail(running.endpoint, loaded, split: split, codec: codec))
+      #expect(remote == local)
+    }
+  }
 }
