@@ -79,7 +79,7 @@ struct BenchServerCommand: ParsableCommand {
       print(
         "model \(info.name), split \(s)/\(info.layerCount), codec \(codec), \(promptTokens)-token prompt, \(tokens) timed steps per client"
       )
-      print("clients  batching  tokens/s  tail ms/token  rows/run")
+      print("clients  batching  tokens/s  tail ms/token  cpu ms/token  rows/run")
     }
     var rows: [ServerBenchRow] = []
     for batching in [false, true] {
@@ -89,8 +89,9 @@ struct BenchServerCommand: ParsableCommand {
         if !json {
           print(
             String(
-              format: "%7d  %@  %8.1f  %13.2f  %8.1f", count, batching ? "on      " : "off     ",
-              row.tokensPerSecond, row.tailMillisecondsPerToken, row.rowsPerRun))
+              format: "%7d  %@  %8.1f  %13.2f  %12.2f  %8.1f", count,
+              batching ? "on      " : "off     ", row.tokensPerSecond,
+              row.tailMillisecondsPerToken, row.cpuMillisecondsPerToken, row.rowsPerRun))
         }
       }
     }
@@ -198,10 +199,12 @@ struct ServerBench {
     }
     ready.wait()
     let before = server.metrics.snapshot
+    let cpuBefore = ProcessCPU.seconds
     let start = ContinuousClock.now
     for _ in 0..<clients { go.signal() }
     done.wait()
     let seconds = (ContinuousClock.now - start).seconds
+    let cpu = ProcessCPU.seconds - cpuBefore
     let after = server.metrics.snapshot
     if let failure = failures.first { throw CLIError("a bench client failed: \(failure)") }
     let tokens = after.tokens - before.tokens
@@ -211,6 +214,7 @@ struct ServerBench {
       tokensPerSecond: Double(tokens) / seconds,
       tailMillisecondsPerToken: 1000 * (after.computeSeconds - before.computeSeconds)
         / Double(max(tokens, 1)),
+      cpuMillisecondsPerToken: 1000 * cpu / Double(max(tokens, 1)),
       rowsPerRun: Double(after.rows - before.rows) / Double(max(runs, 1)))
   }
 
@@ -239,6 +243,16 @@ struct ServerBench {
   }
 }
 
+/// User + system CPU time this process has used.
+enum ProcessCPU {
+  static var seconds: Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func value(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return value(usage.ru_utime) + value(usage.ru_stime)
+  }
+}
+
 /// Errors from client threads.
 final class FailureList: @unchecked Sendable {
   private let lock = NSLock()
@@ -262,12 +276,16 @@ struct ServerBenchRow: Encodable {
   var seconds: Double
   var tokensPerSecond: Double
   var tailMillisecondsPerToken: Double
+  /// CPU time of the whole process (all threads: tail, BLAS, event loops, clients) per token —
+  /// steadier than wall time on a busy machine.
+  var cpuMillisecondsPerToken: Double
   var rowsPerRun: Double
 
   enum CodingKeys: String, CodingKey {
     case clients, batching, tokens, seconds
     case tokensPerSecond = "tokens_per_second"
     case tailMillisecondsPerToken = "tail_ms_per_token"
+    case cpuMillisecondsPerToken = "cpu_ms_per_token"
     case rowsPerRun = "rows_per_run"
   }
 }
