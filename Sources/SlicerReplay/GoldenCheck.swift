@@ -99,7 +99,12 @@ public enum GoldenCheck {
 
   /// The lines that take part in comparisons, with their 1-based numbers in the text.
   static func comparedLines(_ text: String) -> [(number: Int, text: String)] {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Lines end at "\n" scalars; a "\r" before it (a golden checked out with CRLF) is dropped.
+    var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+      var line = String(String.UnicodeScalarView($0))
+      if line.unicodeScalars.last == "\r" { line.unicodeScalars.removeLast() }
+      return line
+    }
     if lines.last == "" { lines.removeLast() }
     return lines.enumerated().compactMap { index, line in
       Transcript.isRunLine(line) ? nil : (index + 1, line)

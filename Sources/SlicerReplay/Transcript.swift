@@ -183,8 +183,9 @@ public enum Transcript {
   /// editors: `\\`, `\t`, `\r`, `\n` (inline only), other control characters as `\u{XX}`, and a line's last
   /// character as `\u{20}` when it is a space (editors strip trailing blanks).
   static func quote(_ text: String) -> [String] {
-    text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      let escaped = escape(line)
+    // Split on the scalar: "\r\n" is one Character, and its "\r" must show as `\r`.
+    text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      let escaped = escape(String(String.UnicodeScalarView(line)))
       return escaped.isEmpty ? ">" : "> " + escaped
     }
   }
