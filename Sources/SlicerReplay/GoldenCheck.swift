@@ -89,7 +89,8 @@ public enum GoldenCheck {
         GoldenDiff.Line(
           kind: .context, goldenLine: old[i].number, actualLine: new[j].number, text: old[i].text)
       case .remove(let i):
-        GoldenDiff.Line(kind: .removed, goldenLine: old[i].number, actualLine: nil, text: old[i].text)
+        GoldenDiff.Line(
+          kind: .removed, goldenLine: old[i].number, actualLine: nil, text: old[i].text)
       case .add(let j):
         GoldenDiff.Line(kind: .added, goldenLine: nil, actualLine: new[j].number, text: new[j].text)
       }

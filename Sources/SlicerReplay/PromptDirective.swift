@@ -42,7 +42,7 @@ public enum PromptDirective: Sendable, Equatable {
 
 /// The tail a `/server` directive selects.
 public enum ServerTarget: Sendable, Equatable, CustomStringConvertible {
-  /// Back to the tail the replay started with (in-process unless the command line says otherwise).
+  /// The in-process tail.
   case local
   /// `slicer serve` at this `host:port`.
   case remote(host: String, port: Int)

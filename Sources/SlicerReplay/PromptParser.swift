@@ -33,7 +33,8 @@ struct PromptParser {
       try read(line, number: lineNumber)
     }
     endTurn()
-    guard !entries.isEmpty, entries.contains(where: { if case .turn = $0.kind { true } else { false } })
+    guard !entries.isEmpty,
+      entries.contains(where: { if case .turn = $0.kind { true } else { false } })
     else {
       throw PromptFileError(
         file: path, line: max(lineNumber, 1), column: 1, expected: "at least one user turn",
@@ -107,7 +108,8 @@ private struct DirectiveReader {
           valid: { $0.isFinite && $0 >= 0 }))
     case "split":
       return .split(
-        try reader.integer(expected: "a split layer after /split: an integer ≥ 0", range: 0...1_000_000))
+        try reader.integer(
+          expected: "a split layer after /split: an integer ≥ 0", range: 0...1_000_000))
     case "codec":
       let word = try reader.word(expected: "a codec after /codec (\(CodecSpec.validForms))")
       do {

@@ -16,8 +16,9 @@ public enum ReplayProgress {
 /// Deterministic: each conversation (the file's start, and each `/reset`) builds a fresh
 /// session from the settings in force, so its sampler starts from the seed; nothing else in
 /// the engine is random. Where the tail runs is a parameter: `tail` makes the tail for each
-/// conversation (in-process by default, a server connection with `--server`), and a
-/// `/server HOST:PORT` directive asks `remoteTail` for one.
+/// conversation (in-process by default, a server connection with `--server`), a
+/// `/server HOST:PORT` directive asks `remoteTail` for one, and `/server local` goes back to
+/// the in-process tail.
 public struct ReplayRunner {
   /// Makes the tail factory for `slicer serve` at `host:port`.
   public typealias RemoteTail = @Sendable (_ host: String, _ port: Int) throws -> TailFactory
@@ -39,9 +40,9 @@ public struct ReplayRunner {
   }
 
   /// Replays `file`; `progress` hears of each turn and token as they happen.
-  public func run(_ file: PromptFile, progress: (ReplayProgress) -> Void = { _ in }) throws(
-    ReplayError
-  ) -> ReplayResult {
+  public func run(_ file: PromptFile, progress: (ReplayProgress) -> Void = { _ in })
+    throws(ReplayError) -> ReplayResult
+  {
     var state = RunState(runner: self, file: file.path)
     let began = ContinuousClock.now
     for entry in file.entries {
@@ -128,7 +129,7 @@ private struct RunState {
     case .server(let target):
       switch target {
       case .local:
-        tail = runner.tail
+        tail = ChatSession.localTail
       case .remote(let host, let port):
         guard let remoteTail = runner.remoteTail else {
           throw ReplayError(

@@ -107,7 +107,9 @@ public enum Transcript {
     out.append("- settings: \(describe(turn.settings, layers: info.layerCount))")
     out.append("- tokens: \(turn.tokens.count), stop \(turn.stop.rawValue)")
     out.append("- ids: \(turn.tokens.map(String.init).joined(separator: " "))")
-    out.append("- link: \(link.positions) positions, \(linkFigures(link)) (max \(scientific(link.maxDistortion)))")
+    out.append(
+      "- link: \(link.positions) positions, \(linkFigures(link)) (max \(scientific(link.maxDistortion)))"
+    )
     let perPosition = { (bits: Int) in
       String(format: "%.1f", link.positions > 0 ? Double(bits) / Double(link.positions) : 0)
     }
@@ -116,7 +118,8 @@ public enum Transcript {
         + "\(perPosition(link.positionBits)), scales \(perPosition(link.scaleBits)), values "
         + "\(perPosition(link.valueBits)), padding \(perPosition(link.paddingBits))")
     out.append(
-      String(format: "- kept entries/token: K+ %.1f, K− %.1f", link.meanKPositive, link.meanKNegative))
+      String(
+        format: "- kept entries/token: K+ %.1f, K− %.1f", link.meanKPositive, link.meanKNegative))
     out.append("- bitwidths (entries): \(link.histogram.description)")
     out.append(runLine(timings(link, seconds: turn.seconds) + "; tail \(turn.endpoint)"))
     return out

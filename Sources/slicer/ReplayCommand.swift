@@ -37,7 +37,8 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write the transcript here (markdown).", valueName: "out.md"))
   var transcript: String?
 
-  @Option(help: ArgumentHelp("Write one JSON line per generated token here.", valueName: "out.jsonl"))
+  @Option(
+    help: ArgumentHelp("Write one JSON line per generated token here.", valueName: "out.jsonl"))
   var jsonl: String?
 
   @Option(help: ArgumentHelp("Compare with this golden transcript.", valueName: "golden"))
@@ -56,7 +57,8 @@ struct ReplayCommand: ParsableCommand {
       let stems = files.map(Self.stem)
       if let duplicate = stems.first(where: { stem in stems.count { $0 == stem } > 1 }) {
         throw ValidationError(
-          "several prompt files are named '\(duplicate)'; their transcripts would overwrite each other")
+          "several prompt files are named '\(duplicate)'; their transcripts would overwrite each other"
+        )
       }
     }
   }

@@ -25,7 +25,8 @@ struct BitwidthHistogramTests {
     #expect(histogram.dropped == 64 + 48)
     #expect(histogram.unknown == 64)
     #expect(
-      histogram.description == "dropped 112, 4-bit 16, 8-bit 64, 16-bit 128, 32-bit 128, unknown 64")
+      histogram.description == "dropped 112, 4-bit 16, 8-bit 64, 16-bit 128, 32-bit 128, unknown 64"
+    )
   }
 
   @Test func slicerGroupsGiveEachKeptEntryItsWidth() {

@@ -77,7 +77,8 @@ enum GoldenCases {
   static var absentNote: Comment {
     Comment(
       rawValue: "model not present (\(absentModels.joined(separator: ", "))); "
-        + "\(withWeightModels.count) golden transcripts skipped; scripts/fetch-smollm2.sh gets SmolLM2")
+        + "\(withWeightModels.count) golden transcripts skipped; scripts/fetch-smollm2.sh gets SmolLM2"
+    )
   }
 
   private static func load() -> ([GoldenVariant], [String]) {

@@ -1,5 +1,6 @@
-@testable import SlicerReplay
 import Testing
+
+@testable import SlicerReplay
 
 struct GoldenCheckTests {
   static let golden = """

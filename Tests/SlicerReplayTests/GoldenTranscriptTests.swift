@@ -59,7 +59,8 @@ struct GoldenTranscriptTests {
       Issue.record(Comment(rawValue: message))
       return
     }
-    let diff = GoldenCheck.compare(golden: String(decoding: data, as: UTF8.self), actual: transcript)
+    let diff = GoldenCheck.compare(
+      golden: String(decoding: data, as: UTF8.self), actual: transcript)
     #expect(
       diff.isEmpty,
       Comment(

@@ -110,7 +110,8 @@ struct PromptFileErrorTests {
       _ = try PromptFile.load("/nonexistent/x.prompt")
       Issue.record("expected an error")
     } catch {
-      #expect(error.description == "/nonexistent/x.prompt: expected a prompt file, found no such file")
+      #expect(
+        error.description == "/nonexistent/x.prompt: expected a prompt file, found no such file")
     }
   }
 }

@@ -46,7 +46,9 @@ struct ReplayCommandTests {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let index = try #require(lines.firstIndex { $0.hasPrefix("- ids: ") })
     let ids = lines[index].dropFirst("- ids: ".count).split(separator: " ")
-    let changed = "- ids: " + ([String(Int(ids[0])! + 1)] + ids.dropFirst().map(String.init)).joined(separator: " ")
+    let changed =
+      "- ids: "
+      + ([String(Int(ids[0])! + 1)] + ids.dropFirst().map(String.init)).joined(separator: " ")
     let original = lines[index]
     lines[index] = changed
     try scratch.write("golden.md", lines.joined(separator: "\n"))
@@ -61,12 +63,15 @@ struct ReplayCommandTests {
     let column = zip(original, changed).prefix(while: { $0 == $1 }).count + 1
     #expect(column >= 8)
     let margin = 5 + 2 * String(number).count
-    let caret = String(repeating: " ", count: margin + column - 1) + "^ first difference at column \(column)\n"
+    let caret =
+      String(repeating: " ", count: margin + column - 1)
+      + "^ first difference at column \(column)\n"
     #expect(differs.stdout.contains("\n" + caret), "\(differs.stdout)")
     #expect(differs.stdout.contains("DIFFERS (2 lines)"))
     #expect(differs.stderr.contains("1 of 1 transcripts differ from their goldens"))
 
-    let updated = try ReplayBinary.run(["replay", prompt, "--check", golden, "--update"] + Self.model)
+    let updated = try ReplayBinary.run(
+      ["replay", prompt, "--check", golden, "--update"] + Self.model)
     #expect(updated.status == 0, "\(updated.stderr)")
     #expect(updated.stdout.contains("updated (2 lines)"))
     #expect(GoldenCheck.compare(golden: try scratch.read("golden.md"), actual: text).isEmpty)
@@ -81,7 +86,8 @@ struct ReplayCommandTests {
     let missing = try ReplayBinary.run(["replay", prompt, "--check", golden] + Self.model)
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("no golden transcript at \(golden) (create it with --update)"))
-    let created = try ReplayBinary.run(["replay", prompt, "--check", golden, "--update"] + Self.model)
+    let created = try ReplayBinary.run(
+      ["replay", prompt, "--check", golden, "--update"] + Self.model)
     #expect(created.status == 0)
     #expect(created.stdout.contains("created"))
     #expect(try scratch.read("goldens/p.md").hasPrefix("# Replay of \(prompt)\n"))
@@ -92,7 +98,10 @@ struct ReplayCommandTests {
     let first = try scratch.write("first.prompt", "/max-tokens 2\nHi.\n")
     let second = try scratch.write("second.prompt", "/max-tokens 3\n/codec int8\nHello.\n")
     let result = try ReplayBinary.run(
-      ["replay", first, second, "--transcript", scratch.path("out"), "--jsonl", scratch.path("out")]
+      [
+        "replay", first, second, "--transcript", scratch.path("out"), "--jsonl",
+        scratch.path("out"),
+      ]
         + Self.model)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(try scratch.read("out/first.md").hasPrefix("# Replay of \(first)\n"))

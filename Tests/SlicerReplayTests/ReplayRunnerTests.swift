@@ -11,7 +11,8 @@ struct ReplayRunnerTests {
   init() throws { loaded = try TestModels.tiny() }
 
   func replay(
-    _ text: String, split: Int = 2, codec: CodecSpec = .none, tail: @escaping TailFactory = ChatSession.localTail,
+    _ text: String, split: Int = 2, codec: CodecSpec = .none,
+    tail: @escaping TailFactory = ChatSession.localTail,
     remoteTail: ReplayRunner.RemoteTail? = nil
   ) throws -> ReplayResult {
     let runner = ReplayRunner(
@@ -36,7 +37,8 @@ struct ReplayRunnerTests {
       text.split(separator: "\n").filter { !Transcript.isRunLine($0) }
     }
     #expect(strip(first) == strip(second))
-    #expect(strip(first).count == first.split(separator: "\n").count - 4)  // 1 header + 2 turns + totals
+    // Run lines: the header's, one per turn, the totals'.
+    #expect(strip(first).count == first.split(separator: "\n").count - 4)
   }
 
   @Test func aTailBehindAByteBoundaryGivesTheSameTranscript() throws {
@@ -81,7 +83,9 @@ struct ReplayRunnerTests {
   }
 
   @Test func noCodecGivesTheSameTokensAtEverySplit() throws {
-    let tokens = try [0, 2, 4].map { split in try replay(Self.conversation, split: split).turns.map(\.tokens) }
+    let tokens = try [0, 2, 4].map { split in
+      try replay(Self.conversation, split: split).turns.map(\.tokens)
+    }
     #expect(tokens[0] == tokens[1])
     #expect(tokens[1] == tokens[2])
   }
@@ -182,11 +186,17 @@ struct ReplayRunnerTests {
       }
     }
     let split = failure("Hi.\n\n/split 9\nAgain.\n")
-    #expect(split == ReplayError(file: "test.prompt", line: 3, reason: .splitOutOfRange(split: 9, layerCount: 4)))
+    #expect(
+      split
+        == ReplayError(
+          file: "test.prompt", line: 3, reason: .splitOutOfRange(split: 9, layerCount: 4)))
     #expect(split?.description == "test.prompt:3: split 9 is outside 0…4 (the model has 4 layers)")
 
     let server = failure("/server example.org:7070\nHi.\n")
-    #expect(server == ReplayError(file: "test.prompt", line: 1, reason: .noServerSupport(target: "example.org:7070")))
+    #expect(
+      server
+        == ReplayError(
+          file: "test.prompt", line: 1, reason: .noServerSupport(target: "example.org:7070")))
 
     // The tiny model holds 128 positions.
     let long = String(repeating: "word ", count: 60)

@@ -10,8 +10,10 @@ struct ReplaySummaryRowTests {
         summary: TranscriptSummary(turns: 2, tokens: 10, positions: 20, bits: 8000),
         check: .same(golden)),
       ReplaySummaryRow(
-        file: "b.prompt", summary: TranscriptSummary(turns: 1, tokens: 5, positions: 10, bits: 3000),
-        check: .differs(TranscriptSummary(turns: 1, tokens: 5, positions: 10, bits: 3125), lines: 4)),
+        file: "b.prompt",
+        summary: TranscriptSummary(turns: 1, tokens: 5, positions: 10, bits: 3000),
+        check: .differs(TranscriptSummary(turns: 1, tokens: 5, positions: 10, bits: 3125), lines: 4)
+      ),
       ReplaySummaryRow(
         file: "c.prompt", summary: TranscriptSummary(turns: 1, tokens: 1, positions: 2, bits: 100),
         check: .missing),

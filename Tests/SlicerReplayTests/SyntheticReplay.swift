@@ -1,6 +1,7 @@
 import SlicerCodec
-@testable import SlicerModel
 import SlicerReplay
+
+@testable import SlicerModel
 
 /// A hand-made replay of a toy model (d = 8), for exact-format tests without running a model.
 enum SyntheticReplay {
@@ -31,7 +32,8 @@ enum SyntheticReplay {
     settings.codec = .slicer(budget: 0.001)
     settings.maxTokens = 2
     let turn = ReplayTurn(
-      line: 4, number: 1, conversation: 1, user: "Hi\tthere ", reply: "Hello\nworld", tokens: [7, 9],
+      line: 4, number: 1, conversation: 1, user: "Hi\tthere ", reply: "Hello\nworld",
+      tokens: [7, 9],
       pieces: ["Hello\n", "world"], stop: .maxTokens, settings: settings,
       steps: [step(7, positions: 3), step(9, positions: 1)], dimension: 8, endpoint: "in-process",
       seconds: 0.25)

@@ -1,8 +1,9 @@
 import Foundation
 import SlicerCodec
 import SlicerModel
-@testable import SlicerReplay
 import Testing
+
+@testable import SlicerReplay
 
 struct TokenRecordTests {
   @Test func oneRecordPerGeneratedTokenWithItsStepStatistics() throws {
@@ -14,7 +15,8 @@ struct TokenRecordTests {
     #expect(first.token == 7)
     #expect(first.piece == "Hello\n")
     #expect(first.positions == 3)
-    #expect(first.bits == .init(total: 192, header: 60, position: 48, scale: 36, value: 36, padding: 12))
+    #expect(
+      first.bits == .init(total: 192, header: 60, position: 48, scale: 36, value: 36, padding: 12))
     #expect(first.kPositive == 9)
     #expect(first.kNegative == 6)
     #expect(first.bitwidths == ["dropped": 9, "1": 6, "2": 6, "4": 3])
@@ -56,7 +58,8 @@ struct TokenRecordTests {
     #expect(records.allSatisfy { $0.mode == "sparse" && !$0.groups.isEmpty })
     for record in records {
       let parts = record.bits
-      #expect(parts.header + parts.position + parts.scale + parts.value + parts.padding == parts.total)
+      #expect(
+        parts.header + parts.position + parts.scale + parts.value + parts.padding == parts.total)
     }
     // Every line is a JSON object.
     for line in try TokenRecord.jsonLines(records).split(separator: "\n") {

@@ -1,5 +1,6 @@
-@testable import SlicerReplay
 import Testing
+
+@testable import SlicerReplay
 
 struct TranscriptTests {
   @Test func theFormatIsPinned() {
@@ -47,7 +48,10 @@ struct TranscriptTests {
   }
 
   @Test func quotingKeepsEveryCharacterVisible() {
-    #expect(Transcript.quote("a\\b\r\n\n  x \u{1B}[0m\u{85}") == ["> a\\\\b\\r", ">", ">   x \\u{1B}[0m\\u{85}"])
+    #expect(
+      Transcript.quote("a\\b\r\n\n  x \u{1B}[0m\u{85}") == [
+        "> a\\\\b\\r", ">", ">   x \\u{1B}[0m\\u{85}",
+      ])
     #expect(Transcript.quote("") == [">"])
     #expect(Transcript.quote("two  ") == ["> two \\u{20}"])
     #expect(Transcript.quoteInline("a\nb") == "\"a\\nb\"")
