@@ -51,6 +51,13 @@ public enum Transcript {
     line.hasPrefix(runLinePrefix)
   }
 
+  /// `transcript` without its run lines: what a golden holds, so that rewriting a golden
+  /// changes only lines that mean something.
+  public static func withoutRunLines(_ transcript: String) -> String {
+    transcript.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !isRunLine($0) }.joined(separator: "\n")
+  }
+
   public static func render(_ result: ReplayResult) -> String {
     var out: [String] = []
     let info = result.model

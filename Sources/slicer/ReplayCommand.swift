@@ -44,7 +44,10 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Compare with this golden transcript.", valueName: "golden"))
   var check: String?
 
-  @Flag(help: "With --check: write the new transcript over the golden (or create it).")
+  @Flag(
+    help:
+      "With --check: write the new transcript, timing lines left out, over the golden (or create it)."
+  )
   var update = false
 
   func validate() throws {
@@ -144,7 +147,7 @@ struct ReplayCommand: ParsableCommand {
   ) throws -> ReplaySummaryRow.Check {
     guard FileManager.default.fileExists(atPath: path) else {
       if update {
-        try write(text, to: path)
+        try write(Transcript.withoutRunLines(text), to: path)
         return .created
       }
       Output.error("\(file): no golden transcript at \(path) (create it with --update)\n")
@@ -158,7 +161,7 @@ struct ReplayCommand: ParsableCommand {
     guard !diff.isEmpty else { return .same(previous) }
     report(diff.render(goldenName: path, actualName: file))
     if update {
-      try write(text, to: path)
+      try write(Transcript.withoutRunLines(text), to: path)
       return .updated(previous, lines: diff.changes.count)
     }
     return .differs(previous, lines: diff.changes.count)

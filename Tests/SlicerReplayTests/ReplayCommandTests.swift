@@ -74,7 +74,9 @@ struct ReplayCommandTests {
       ["replay", prompt, "--check", golden, "--update"] + Self.model)
     #expect(updated.status == 0, "\(updated.stderr)")
     #expect(updated.stdout.contains("updated (2 lines)"))
-    #expect(GoldenCheck.compare(golden: try scratch.read("golden.md"), actual: text).isEmpty)
+    let rewritten = try scratch.read("golden.md")
+    #expect(GoldenCheck.compare(golden: rewritten, actual: text).isEmpty)
+    #expect(!rewritten.contains(Transcript.runLinePrefix))
     let again = try ReplayBinary.run(["replay", prompt, "--check", golden] + Self.model)
     #expect(again.status == 0)
   }

@@ -63,6 +63,15 @@ struct TranscriptTests {
     #expect(!Transcript.isRunLine(" <!-- run: indented is content -->"))
   }
 
+  @Test func goldensLeaveRunLinesOut() {
+    let text = Transcript.render(SyntheticReplay.result)
+    let golden = Transcript.withoutRunLines(text)
+    #expect(golden.split(separator: "\n").count == text.split(separator: "\n").count - 3)
+    #expect(!golden.contains("<!-- run:"))
+    #expect(golden.hasSuffix("4-bit 4\n"))
+    #expect(GoldenCheck.compare(golden: golden, actual: text).isEmpty)
+  }
+
   @Test func theSummaryIsReadBackFromTheTotalsLine() throws {
     let text = Transcript.render(SyntheticReplay.result)
     let summary = try #require(TranscriptSummary(parsing: text))
