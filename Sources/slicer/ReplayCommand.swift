@@ -117,6 +117,8 @@ struct ReplayCommand: ParsableCommand {
       if let transcript {
         try write(text, to: destination(transcript, for: prompt.path, extension: "md"))
       } else if toStdout {
+        // A bar still being drawn on a terminal is cleared first (the last one ends its line).
+        if bar.isTerminal, turnsDone < totalTurns { Output.error("\r\u{1B}[K") }
         Output.write(text)
       }
       if let jsonl {
