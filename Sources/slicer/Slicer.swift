@@ -12,6 +12,6 @@ struct Slicer: AsyncParsableCommand {
     subcommands: [
       GenerateCommand.self, TokenizeCommand.self, PerplexityCommand.self, EvalCommand.self,
       FetchCommand.self,
-      BenchCommand.self, ServeCommand.self,
+      BenchCommand.self, ServeCommand.self, ReplayCommand.self,
     ])
 }
