@@ -11,6 +11,6 @@ struct Slicer: AsyncParsableCommand {
       """,
     subcommands: [
       GenerateCommand.self, TokenizeCommand.self, PerplexityCommand.self, FetchCommand.self,
-      BenchCommand.self,
+      BenchCommand.self, ChatCommand.self,
     ])
 }
