@@ -144,14 +144,14 @@ public struct ChatDriver {
     } catch {
       throw .settingRejected("Cannot move the split to \(split): \(error)")
     }
-    return splitNote(from: old)
-  }
-
-  /// The note for a split that moved (by a command, or by a request during a turn).
-  public func splitNote(from old: Int) -> String {
     let replayed = session.positionsUsed
     let what = replayed > 0 ? ": \(replayed) positions replayed" : ""
-    return "Split \(old) → \(settings.split)/\(session.loaded.info.layerCount)\(what)."
+    return "Split \(old) → \(split)/\(layers)\(what)."
+  }
+
+  /// The note for a split moved by a request during a turn.
+  public func splitNote(duringTurnFrom old: Int) -> String {
+    "Split \(old) → \(settings.split)/\(session.loaded.info.layerCount) during the answer (the conversation was replayed)."
   }
 
   public mutating func setTemperature(_ temperature: Double) throws(ChatError) -> String {

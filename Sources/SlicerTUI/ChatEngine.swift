@@ -122,7 +122,7 @@ public final class ChatEngine: @unchecked Sendable {
     case .finished(let turn):
       events.post(.turnEnded(turn.stop, positionsUsed: driver.positionsUsed, settings: driver.settings))
       if driver.settings.split != splitBefore {
-        changed(driver.splitNote(from: splitBefore), driver)
+        changed(driver.splitNote(duringTurnFrom: splitBefore), driver)
       }
     case .failed(let message, let contextFull):
       events.post(.turnFailed(message, contextFull: contextFull))

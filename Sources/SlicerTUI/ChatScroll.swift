@@ -15,7 +15,8 @@ public enum ChatScroll: Equatable, Sendable {
 
   /// Moved by `lines` (negative: back towards the start); reaching the end follows again.
   public func moved(by lines: Int, total: Int, height: Int) -> ChatScroll {
-    let bottom = max(total - height, 0)
+    guard total > height else { return .following }
+    let bottom = total - height
     let top = firstLine(total: total, height: height) + lines
     return top >= bottom ? .following : .anchored(top: max(top, 0))
   }

@@ -8,6 +8,12 @@ enum Format {
     return String(format: "%.1e", x)
   }
 
+  /// A distortion budget as typed and as in the codec's name: `0.001`, `0.00316`, `1e-05`.
+  static func budget(_ x: Double) -> String {
+    guard x.isFinite else { return "-" }
+    return String(format: "%.3g", x)
+  }
+
   /// A relative squared error as decibels: `-30.0 dB`; exact (0) is `exact`.
   static func decibels(_ distortion: Double) -> String {
     guard distortion > 0, distortion.isFinite else { return distortion == 0 ? "exact" : "-" }

@@ -82,7 +82,7 @@ struct LinkPane {
   private func budgetSpans(_ codec: CodecSpec?) -> [(String, Style)] {
     switch codec {
     case .slicer(let budget, _)?:
-      return [(Format.scientific(budget), .value), (" (\(Format.decibels(budget)))", .label)]
+      return [(Format.budget(budget), .value), (" (\(Format.decibels(budget)))", .label)]
     case CodecSpec.none?:
       return [("none", .label), (" (floats, no codec)", .label)]
     case let codec?:
@@ -99,9 +99,8 @@ enum TallSparkline {
   static func render(_ values: [Double], width: Int, rows: Int) -> [String] {
     guard width > 0, rows > 0 else { return [] }
     let raw = Array(values.suffix(width))
-    let base = Sparkline.baseline(raw)
+    let (base, top) = Sparkline.scale(raw)
     let shown = raw.map { $0 - base }
-    let top = shown.max() ?? 0
     let pad = width - shown.count
     return (0..<rows).map { rowFromTop in
       let floor = Double(rows - 1 - rowFromTop)  // this row covers [floor, floor+1) of `rows`

@@ -11,6 +11,11 @@ public struct Screen {
   public struct Metrics: Equatable, Sendable {
     public var chatLines: Int
     public var chatHeight: Int
+
+    public init(chatLines: Int, chatHeight: Int) {
+      self.chatLines = chatLines
+      self.chatHeight = chatHeight
+    }
   }
 
   /// Draws everything; the canvas starts blank.

@@ -19,22 +19,29 @@ public enum Sparkline {
 
   /// The last `width` values scaled between their own minimum and maximum (the minimum shows
   /// as the lowest bar), so that small changes — bits per step moving by 10% — are visible.
+  /// Equal values show at half height.
   public static func autoscaled(_ values: [Double], width: Int) -> String {
     let shown = Array(values.suffix(max(width, 0)))
-    let base = baseline(shown)
-    return render(shown.map { $0 - base }, width: width)
+    let (base, top) = scale(shown)
+    return render(shown.map { $0 - base }, width: width, maximum: top)
   }
 
-  /// The zero line that puts the smallest value at the lowest bar, or half-way when all are equal.
-  static func baseline(_ values: [Double]) -> Double {
-    guard let low = values.min(), let high = values.max(), low > 0 else { return 0 }
-    return high > low ? low - (high - low) / 7 : low / 2
+  /// The zero line and full height that put the smallest value at the lowest bar and the
+  /// largest at the top (equal values: zero and twice the value, i.e. half height).
+  static func scale(_ values: [Double]) -> (base: Double, top: Double) {
+    guard let low = values.min(), let high = values.max(), low > 0 else {
+      return (0, values.max() ?? 0)
+    }
+    if high == low { return (0, 2 * high) }
+    let base = low - (high - low) / 7
+    return (base, high - base)
   }
 
   /// One bar for `value` on a scale whose full height is `top`.
   public static func glyph(_ value: Double, top: Double) -> Character {
     guard value > 0, top > 0, value.isFinite else { return " " }
-    let level = Int((min(value / top, 1) * 8).rounded(.up)) - 1
+    // The small allowance keeps exact fractions (1/8, 1/2) from rounding up a level.
+    let level = Int((min(value / top, 1) * 8 - 1e-9).rounded(.up)) - 1
     return levels[max(0, min(level, 7))]
   }
 
