@@ -25,12 +25,13 @@ public struct ChatDriver {
   /// Loads the model and builds the session. A split out of range falls back to half the
   /// depth, an unreachable server to the in-process tail; `notes` say so.
   public static func start(
-    _ configuration: ChatConfiguration, connector: RemoteConnector?
+    _ configuration: ChatConfiguration, connector: RemoteConnector?,
+    loader: (String) throws -> LoadedModel = ModelLoader.load
   ) throws(ChatError) -> (driver: ChatDriver, notes: [String]) {
     guard let path = configuration.modelPath else { throw .noModel(ModelChoice.missingMessage) }
     let loaded: LoadedModel
     do {
-      loaded = try ModelLoader.load(path)
+      loaded = try loader(path)
     } catch {
       throw .loadFailed(path: path, reason: "\(error)")
     }

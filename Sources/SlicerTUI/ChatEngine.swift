@@ -24,11 +24,16 @@ public final class ChatEngine: @unchecked Sendable {
   private let events = EventQueue<EngineEvent>()
   private let configuration: ChatConfiguration
   private let connector: RemoteConnector?
+  private let loader: @Sendable (String) throws -> LoadedModel
   private var driver: ChatDriver?
 
-  public init(configuration: ChatConfiguration, connector: RemoteConnector?) {
+  public init(
+    configuration: ChatConfiguration, connector: RemoteConnector?,
+    loader: @escaping @Sendable (String) throws -> LoadedModel = ModelLoader.load
+  ) {
     self.configuration = configuration
     self.connector = connector
+    self.loader = loader
   }
 
   /// Loads the model in the background; `.loaded` or `.loadFailed` follows.
@@ -40,7 +45,7 @@ public final class ChatEngine: @unchecked Sendable {
     events.post(.loading(path: path))
     queue.async { [self] in
       do {
-        let (driver, notes) = try ChatDriver.start(configuration, connector: connector)
+        let (driver, notes) = try ChatDriver.start(configuration, connector: connector, loader: loader)
         self.driver = driver
         events.post(
           .loaded(driver.summary, driver.settings, endpoint: driver.endpoint.description, connected: driver.connected))
