@@ -203,10 +203,6 @@ public final class ChatApp {
       return
     case .prompt(let text):
       guard state.model != nil else { return notLoaded() }
-      guard !state.contextFull else {
-        state.notice = Notice(.warning, ScreenState.contextFullNotice(state.model?.contextLength))
-        return
-      }
       state.generating = true  // until the engine says otherwise; keys now go to the control
       engine.submit(.send(text))
     case .command(let command):

@@ -37,7 +37,6 @@ public struct PlainChat {
       ? ReadlineSource(historyPath: configuration.historyPath, output: isatty(STDOUT_FILENO) != 0)
       : PipeSource()
     defer { input.close() }
-    var contextFull = false
     while true {
       switch input.next() {
       case .end:
@@ -56,23 +55,19 @@ public struct PlainChat {
         case .empty:
           continue
         case .prompt(let text):
-          if contextFull {
-            Self.note(ScreenState.contextFullNotice(driver.summary.contextLength))
-            continue
-          }
-          contextFull = turn(text, &driver)
+          turn(text, &driver)
         case .command(.quit):
           return 0
         case .command(let command):
-          if command == .reset { contextFull = false }
           run(command, &driver)
         }
       }
     }
   }
 
-  /// One answer, streamed; true when the context is now full.
-  private func turn(_ text: String, _ driver: inout ChatDriver) -> Bool {
+  /// One answer, streamed, then its stats line. A full context is a note; the next prompt
+  /// tries again (and fails the same way until /reset).
+  private func turn(_ text: String, _ driver: inout ChatDriver) {
     var stats = LinkStatistics()
     _ = SignalGuard.takeInterrupts()
     let outcome = driver.send(text) { step, piece, elapsed in
@@ -86,10 +81,8 @@ public struct PlainChat {
         turn: stats.turn, stop: turn.stop, settings: driver.settings, model: driver.summary,
         positionsUsed: driver.positionsUsed, endpoint: driver.endpoint)
       Self.write("\n" + line + "\n")
-      return turn.stop == .contextFull
     case .failed(let message, let contextFull):
       Self.note(contextFull ? "The context is full: \(message). /reset starts a new conversation." : message)
-      return contextFull
     }
   }
 

@@ -29,6 +29,12 @@ final class Terminal {
     }
     self.screen = screen
     set_term(screen)
+    // A parent may have started us with signals blocked (they are inherited): curses needs
+    // SIGWINCH to see resizes, and SIGINT/SIGTERM/SIGHUP must reach their handlers.
+    var wanted = sigset_t()
+    sigemptyset(&wanted)
+    for signal in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&wanted, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
     SignalGuard.restoreTerminalOnFatalSignals()
     SignalGuard.countInterrupts()
     raw()
