@@ -34,9 +34,12 @@ struct ABQPane {
     }
     let histogram = state.link.turn.bitwidthHistogram
     let top = Double(histogram.max() ?? 0)
-    let bars = histogram.map { String(Sparkline.glyph(Double($0), top: top)) }.joined(separator: " ")
+    let bars = histogram.map { String(Sparkline.glyph(Double($0), top: top)) }.joined(
+      separator: " ")
     canvas.spans([(" turn ", .label), (bars, .bar)], in: rect, line: 5)
-    canvas.spans([(" bits ", .label), ((0...8).map(String.init).joined(separator: " "), .label)], in: rect, line: 6)
+    canvas.spans(
+      [(" bits ", .label), ((0...8).map(String.init).joined(separator: " "), .label)], in: rect,
+      line: 6)
   }
 
   /// Two lines for one sign's groups: bitwidths (bar + digit), then sizes, in columns.

@@ -4,7 +4,8 @@ struct TitleBar {
     guard !rect.isEmpty else { return }
     let model = state.model?.name ?? (state.loading ? "loading…" : "no model")
     let status =
-      state.loading ? "loading" : state.generating ? "generating" : state.contextFull ? "context full" : "ready"
+      state.loading
+      ? "loading" : state.generating ? "generating" : state.contextFull ? "context full" : "ready"
     canvas.text(" slicer chat · \(model)", in: rect, line: 0, style: .title, fill: true)
     let right = "\(status) "
     let offset = rect.width - DisplayWidth.of(right)

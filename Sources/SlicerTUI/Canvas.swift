@@ -73,7 +73,8 @@ extension Canvas {
   }
 
   /// Runs of (text, style) one after another along a line, clipped to the rect.
-  public mutating func spans(_ spans: [(String, Style)], in rect: Rect, line: Int, offset: Int = 0) {
+  public mutating func spans(_ spans: [(String, Style)], in rect: Rect, line: Int, offset: Int = 0)
+  {
     var column = offset
     for (text, style) in spans {
       guard column < rect.width else { return }

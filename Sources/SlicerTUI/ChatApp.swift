@@ -88,7 +88,8 @@ public final class ChatApp {
     let turn = state.link.turn
     frames.turns.append(
       FrameStatistics.TurnRate(
-        tokens: turn.tokens, tokensPerSecond: turn.tokensPerSecond, firstTokenSeconds: turn.firstTokenSeconds))
+        tokens: turn.tokens, tokensPerSecond: turn.tokensPerSecond,
+        firstTokenSeconds: turn.firstTokenSeconds))
   }
 
   // MARK: Keys
@@ -109,7 +110,8 @@ public final class ChatApp {
       guard let codec = state.codec else { return notLoaded() }
       let next = stepper.step(codec, direction: direction)
       if next == codec {
-        state.notice = Notice(.info, "The budget is at its \(direction < 0 ? "lowest" : "highest") step.")
+        state.notice = Notice(
+          .info, "The budget is at its \(direction < 0 ? "lowest" : "highest") step.")
       }
       apply(codec: next)
     case .stepSplit(let direction):
@@ -156,11 +158,13 @@ public final class ChatApp {
   }
 
   private func scroll(by lines: Int) {
-    state.scroll = state.scroll.moved(by: lines, total: metrics.chatLines, height: metrics.chatHeight)
+    state.scroll = state.scroll.moved(
+      by: lines, total: metrics.chatLines, height: metrics.chatHeight)
   }
 
   private func notLoaded() {
-    state.notice = Notice(.warning, state.loading ? "The model is still loading." : "\(ChatError.notLoaded)")
+    state.notice = Notice(
+      .warning, state.loading ? "The model is still loading." : "\(ChatError.notLoaded)")
   }
 
   /// A codec change shows at once; mid-turn it reaches the generator through the control
@@ -220,7 +224,10 @@ public final class ChatApp {
     case .split(let split):
       guard let model = state.model else { return notLoaded() }
       guard (0...model.layerCount).contains(split) else {
-        state.notice = Notice(.error, "Split \(split) is outside 0…\(model.layerCount) (\(model.name) has \(model.layerCount) layers).")
+        state.notice = Notice(
+          .error,
+          "Split \(split) is outside 0…\(model.layerCount) (\(model.name) has \(model.layerCount) layers)."
+        )
         return
       }
       apply(split: split)
@@ -228,7 +235,9 @@ public final class ChatApp {
       guard state.codec != nil else { return notLoaded() }
       apply(codec: codec)
     case .server(let endpoint):
-      state.notice = Notice(.info, endpoint == .inProcess ? "Moving the tail in-process…" : "Connecting to \(endpoint)…")
+      state.notice = Notice(
+        .info, endpoint == .inProcess ? "Moving the tail in-process…" : "Connecting to \(endpoint)…"
+      )
       engine.submit(.server(endpoint))
     case .temperature(let temperature):
       engine.submit(.temperature(temperature))

@@ -58,8 +58,10 @@ public struct ChatDriver {
     var session: ChatSession
     do {
       session = try ChatSession(loaded: loaded, settings: settings, tail: tail)
-    } catch where endpoint != .inProcess {
-      notes.append("\(ChatError.unreachable(endpoint: endpoint.description, reason: "\(error)")) The tail runs in-process.")
+    } catch  where endpoint != .inProcess {
+      notes.append(
+        "\(ChatError.unreachable(endpoint: endpoint.description, reason: "\(error)")) The tail runs in-process."
+      )
       endpoint = .inProcess
       do {
         session = try ChatSession(loaded: loaded, settings: settings)
@@ -70,11 +72,13 @@ public struct ChatDriver {
       throw .loadFailed(path: path, reason: "\(error)")
     }
     let driver = ChatDriver(
-      session: session, endpoint: endpoint, connector: connector, stepDelay: configuration.stepDelay)
+      session: session, endpoint: endpoint, connector: connector, stepDelay: configuration.stepDelay
+    )
     return (driver, notes)
   }
 
-  init(session: ChatSession, endpoint: TailEndpoint, connector: RemoteConnector?, stepDelay: Double) {
+  init(session: ChatSession, endpoint: TailEndpoint, connector: RemoteConnector?, stepDelay: Double)
+  {
     self.session = session
     self.endpoint = endpoint
     self.connector = connector
@@ -137,7 +141,8 @@ public struct ChatDriver {
     let old = settings.split
     let layers = session.loaded.info.layerCount
     guard (0...layers).contains(split) else {
-      throw .settingRejected("Split \(split) is outside 0…\(layers) (\(summary.name) has \(layers) layers).")
+      throw .settingRejected(
+        "Split \(split) is outside 0…\(layers) (\(summary.name) has \(layers) layers).")
     }
     guard split != old else { return "The split is already \(split)." }
     do {
@@ -185,7 +190,8 @@ public struct ChatDriver {
     }
     endpoint = target
     connected = true
-    return target == .inProcess ? "The tail runs in-process." : "Connected to the tail at \(target)."
+    return target == .inProcess
+      ? "The tail runs in-process." : "Connected to the tail at \(target)."
   }
 
   public mutating func reset() throws(ChatError) {
@@ -209,7 +215,9 @@ public struct ChatDriver {
     return "Saved \(transcript.turns.count) turns, \(steps) steps to \(url.path)."
   }
 
-  private static func factory(for endpoint: TailEndpoint, _ connector: RemoteConnector?) throws -> TailFactory {
+  private static func factory(for endpoint: TailEndpoint, _ connector: RemoteConnector?) throws
+    -> TailFactory
+  {
     switch endpoint {
     case .inProcess:
       return ChatSession.localTail

@@ -45,10 +45,13 @@ public final class ChatEngine: @unchecked Sendable {
     events.post(.loading(path: path))
     queue.async { [self] in
       do {
-        let (driver, notes) = try ChatDriver.start(configuration, connector: connector, loader: loader)
+        let (driver, notes) = try ChatDriver.start(
+          configuration, connector: connector, loader: loader)
         self.driver = driver
         events.post(
-          .loaded(driver.summary, driver.settings, endpoint: driver.endpoint.description, connected: driver.connected))
+          .loaded(
+            driver.summary, driver.settings, endpoint: driver.endpoint.description,
+            connected: driver.connected))
         for note in notes { events.post(.notice(Notice(.warning, note))) }
       } catch {
         events.post(.loadFailed("\(error)"))
@@ -101,7 +104,9 @@ public final class ChatEngine: @unchecked Sendable {
     } catch {
       events.post(.notice(Notice(.error, "\(error)")))
       events.post(
-        .settingsChanged(driver.settings, endpoint: driver.endpoint.description, connected: driver.connected, note: nil))
+        .settingsChanged(
+          driver.settings, endpoint: driver.endpoint.description, connected: driver.connected,
+          note: nil))
     }
   }
 
@@ -125,20 +130,25 @@ public final class ChatEngine: @unchecked Sendable {
     }
     switch outcome {
     case .finished(let turn):
-      events.post(.turnEnded(turn.stop, positionsUsed: driver.positionsUsed, settings: driver.settings))
+      events.post(
+        .turnEnded(turn.stop, positionsUsed: driver.positionsUsed, settings: driver.settings))
       if driver.settings.split != splitBefore {
         changed(driver.splitNote(duringTurnFrom: splitBefore), driver)
       }
     case .failed(let message, let contextFull):
       events.post(.turnFailed(message, contextFull: contextFull))
       events.post(
-        .settingsChanged(driver.settings, endpoint: driver.endpoint.description, connected: driver.connected, note: nil))
+        .settingsChanged(
+          driver.settings, endpoint: driver.endpoint.description, connected: driver.connected,
+          note: nil))
     }
   }
 
   private func changed(_ note: String, _ driver: ChatDriver) {
     events.post(
-      .settingsChanged(driver.settings, endpoint: driver.endpoint.description, connected: driver.connected, note: note))
+      .settingsChanged(
+        driver.settings, endpoint: driver.endpoint.description, connected: driver.connected,
+        note: note))
   }
 }
 

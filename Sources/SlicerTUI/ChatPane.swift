@@ -30,7 +30,8 @@ struct ChatPane {
     var out: [(String, Style)] = []
     for (index, entry) in state.entries.enumerated() {
       if entry.kind == .user && !out.isEmpty { out.append(("", .normal)) }
-      let isStreaming = state.generating && index == state.entries.count - 1 && entry.kind == .assistant
+      let isStreaming =
+        state.generating && index == state.entries.count - 1 && entry.kind == .assistant
       var wrapped = cache.lines(of: entry, at: index, width: width, wrap: Self.wrap)
       if isStreaming {
         // The caret goes after the text, on a new line if the last one is full.

@@ -5,7 +5,8 @@ struct HelpOverlay {
   let budgetFactor: Double
 
   var lines: [String] {
-    let factor = abs(budgetFactor - 10.0.squareRoot()) < 1e-9 ? "√10" : String(format: "%g", budgetFactor)
+    let factor =
+      abs(budgetFactor - 10.0.squareRoot()) < 1e-9 ? "√10" : String(format: "%g", budgetFactor)
     var lines = [
       "F1          this help (any key closes it)",
       "F2 / F3     distortion budget ÷ / × \(factor)",
@@ -29,15 +30,20 @@ struct HelpOverlay {
     let height = min(body.count + 2, screen.height)
     guard width >= 8, height >= 3 else { return }
     let box = Rect(
-      row: screen.row + (screen.height - height) / 2, column: screen.column + (screen.width - width) / 2,
+      row: screen.row + (screen.height - height) / 2,
+      column: screen.column + (screen.width - width) / 2,
       width: width, height: height)
     let title = "─ slicer chat: keys and commands "
-    let top = "┌" + title + String(repeating: "─", count: max(width - 2 - DisplayWidth.of(title), 0)) + "┐"
+    let top =
+      "┌" + title + String(repeating: "─", count: max(width - 2 - DisplayWidth.of(title), 0)) + "┐"
     canvas.text(top, in: box, line: 0, style: .overlay)
     for line in 1..<(height - 1) {
       let text = line - 1 < body.count ? body[line - 1] : ""
-      canvas.text("│ " + Format.padded(text, to: width - 4) + " │", in: box, line: line, style: .overlay)
+      canvas.text(
+        "│ " + Format.padded(text, to: width - 4) + " │", in: box, line: line, style: .overlay)
     }
-    canvas.text("└" + String(repeating: "─", count: width - 2) + "┘", in: box, line: height - 1, style: .overlay)
+    canvas.text(
+      "└" + String(repeating: "─", count: width - 2) + "┘", in: box, line: height - 1,
+      style: .overlay)
   }
 }

@@ -6,7 +6,10 @@ public struct InputState: Equatable, Sendable {
   public var afterCursor: String
   public var searching: Bool
 
-  public init(prompt: String = "» ", beforeCursor: String = "", afterCursor: String = "", searching: Bool = false) {
+  public init(
+    prompt: String = "» ", beforeCursor: String = "", afterCursor: String = "",
+    searching: Bool = false
+  ) {
     self.prompt = prompt
     self.beforeCursor = beforeCursor
     self.afterCursor = afterCursor
@@ -27,7 +30,8 @@ struct InputLine {
     let room = rect.width - promptWidth
     guard room > 0 else { return }
     // Keep the caret on screen: when the text before it is too long, show its end.
-    let before = DisplayWidth.of(input.beforeCursor) < room
+    let before =
+      DisplayWidth.of(input.beforeCursor) < room
       ? Substring(input.beforeCursor) : DisplayWidth.suffix(input.beforeCursor, fitting: room - 1)
     let beforeWidth = DisplayWidth.of(before)
     canvas.text(String(before) + input.afterCursor, in: rect, line: 0, offset: promptWidth)

@@ -40,7 +40,8 @@ public struct Layout: Equatable, Sendable {
     let bodyHeight = max(height - bodyTop - bottomRows, 0)
     let bottomTop = bodyTop + bodyHeight
     notice = Rect(row: bottomTop, column: 0, width: width, height: bottomRows >= 3 ? 1 : 0)
-    input = Rect(row: height - min(bottomRows, 2), column: 0, width: width, height: bottomRows >= 2 ? 1 : 0)
+    input = Rect(
+      row: height - min(bottomRows, 2), column: 0, width: width, height: bottomRows >= 2 ? 1 : 0)
     hints = Rect(row: height - 1, column: 0, width: width, height: bottomRows >= 1 ? 1 : 0)
 
     let showSide = width >= 64 && bodyHeight >= 12

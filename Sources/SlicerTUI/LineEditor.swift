@@ -59,7 +59,13 @@ final class LineEditor {
 
   /// The line as the screen shows it.
   var state: InputState {
-    let buffer = slicer_rl_line_buffer().map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: Int(slicer_rl_end()))) } ?? []
+    let buffer =
+      slicer_rl_line_buffer().map {
+        Array(
+          UnsafeBufferPointer(
+            start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
+            count: Int(slicer_rl_end())))
+      } ?? []
     let point = max(0, min(Int(slicer_rl_point()), buffer.count))
     let prompt = slicer_rl_display_prompt().map { String(cString: $0) } ?? "» "
     return InputState(

@@ -24,25 +24,31 @@ struct LinkPane {
     var row = 1
     func line(_ label: String, _ spans: [(String, Style)]) {
       guard row < rect.height else { return }
-      canvas.spans([(" " + Format.padded(label, to: Self.labelWidth - 1), .label)] + spans, in: rect, line: row)
+      canvas.spans(
+        [(" " + Format.padded(label, to: Self.labelWidth - 1), .label)] + spans, in: rect, line: row
+      )
       row += 1
     }
     let settings = state.settings
     let model = state.model
     line("model", [(model?.name ?? (state.loading ? "loading…" : "none"), .value)])
     if let settings, let model {
-      line("split", [
-        ("\(settings.split)/\(model.layerCount)", .value), ("  codec ", .label),
-        (settings.codec.description, .value),
-      ])
+      line(
+        "split",
+        [
+          ("\(settings.split)/\(model.layerCount)", .value), ("  codec ", .label),
+          (settings.codec.description, .value),
+        ])
     } else {
       line("split", [("-", .label)])
     }
     let dot = state.connected ? "●" : "○"
-    line("tail", [
-      (state.endpoint, .value), (" \(dot) ", state.connected ? .bar : .error),
-      (state.connected ? "connected" : "not connected", state.connected ? .label : .error),
-    ])
+    line(
+      "tail",
+      [
+        (state.endpoint, .value), (" \(dot) ", state.connected ? .bar : .error),
+        (state.connected ? "connected" : "not connected", state.connected ? .label : .error),
+      ])
     line("budget", budgetSpans(settings?.codec))
 
     let stats = state.link
@@ -55,18 +61,24 @@ struct LinkPane {
       turnSpans = [(Format.fixed(perToken, digits: 0), .value), (" b/tok", .label)]
       if let model, perToken > 0 {
         let ratio = Double(model.fp16Bits) / perToken
-        turnSpans += [(", ", .label), (Format.fixed(ratio, digits: 1) + "×", .value), (" < fp16", .label)]
+        turnSpans += [
+          (", ", .label), (Format.fixed(ratio, digits: 1) + "×", .value), (" < fp16", .label),
+        ]
       }
     }
     line("turn", turnSpans)
     if let distortion = stats.turn.meanDistortion {
-      line("dist", [(Format.scientific(distortion), .value), (" (\(Format.decibels(distortion)))", .label)])
+      line(
+        "dist",
+        [(Format.scientific(distortion), .value), (" (\(Format.decibels(distortion)))", .label)])
     } else {
       line("dist", [("-", .label)])
     }
     let context = model.map { "/\($0.contextLength)" } ?? ""
-    line("ctx", [("\(state.positionsUsed)", state.contextFull ? .warning : .value), (context, .label)]
-      + (state.contextFull ? [(" full", .warning)] : []))
+    line(
+      "ctx",
+      [("\(state.positionsUsed)", state.contextFull ? .warning : .value), (context, .label)]
+        + (state.contextFull ? [(" full", .warning)] : []))
 
     // Spare rows: a taller history chart, as many rows as there are, scaled together.
     let chartRows = rect.height - row

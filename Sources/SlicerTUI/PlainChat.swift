@@ -55,7 +55,7 @@ public struct PlainChat {
         case .empty:
           continue
         case .prompt(let text):
-          turn(text, &driver)
+          if turn(text, &driver) == .cancelled { input.armQuit() }
         case .command(.quit):
           return 0
         case .command(let command):
@@ -65,9 +65,10 @@ public struct PlainChat {
     }
   }
 
-  /// One answer, streamed, then its stats line. A full context is a note; the next prompt
-  /// tries again (and fails the same way until /reset).
-  private func turn(_ text: String, _ driver: inout ChatDriver) {
+  /// One answer, streamed, then its stats line; how it ended. A full context is a note; the
+  /// next prompt tries again (and fails the same way until /reset).
+  @discardableResult
+  private func turn(_ text: String, _ driver: inout ChatDriver) -> StopReason? {
     var stats = LinkStatistics()
     _ = SignalGuard.takeInterrupts()
     let outcome = driver.send(text) { step, piece, elapsed in
@@ -81,8 +82,12 @@ public struct PlainChat {
         turn: stats.turn, stop: turn.stop, settings: driver.settings, model: driver.summary,
         positionsUsed: driver.positionsUsed, endpoint: driver.endpoint)
       Self.write("\n" + line + "\n")
+      return turn.stop
     case .failed(let message, let contextFull):
-      Self.note(contextFull ? "The context is full: \(message). /reset starts a new conversation." : message)
+      Self.note(
+        contextFull ? "The context is full: \(message). /reset starts a new conversation." : message
+      )
+      return nil
     }
   }
 
@@ -100,7 +105,9 @@ public struct PlainChat {
         Self.note("New conversation.")
       case .save(let path): Self.note(try driver.save(to: path))
       case .help:
-        Self.note(SlashCommand.usage.map { Format.padded($0.command, to: 20) + $0.summary }.joined(separator: "\n"))
+        Self.note(
+          SlashCommand.usage.map { Format.padded($0.command, to: 20) + $0.summary }.joined(
+            separator: "\n"))
       case .quit: break
       }
     } catch {
@@ -127,6 +134,8 @@ enum LineEvent: Equatable {
 
 protocol LineSource {
   mutating func next() -> LineEvent
+  /// A stopped answer arms Ctrl-C: the next one at an empty prompt quits.
+  mutating func armQuit()
   mutating func close()
 }
 
@@ -136,6 +145,7 @@ struct PipeSource: LineSource {
     guard let line = readLine(strippingNewline: true) else { return .end }
     return .line(line)
   }
+  mutating func armQuit() {}
   mutating func close() {}
 }
 
@@ -144,10 +154,12 @@ struct PipeSource: LineSource {
 struct ReadlineSource: LineSource {
   private nonisolated(unsafe) static var finished: [String?] = []
   private let historyPath: String?
+  private let toStdout: Bool
   private var quitArmed = false
 
   init(historyPath: String?, output toStdout: Bool) {
     self.historyPath = historyPath
+    self.toStdout = toStdout
     slicer_rl_standalone(toStdout ? nil : slicer_stderr())
     using_history()
     stifle_history(LineEditor.historyLimit)
@@ -170,12 +182,15 @@ struct ReadlineSource: LineSource {
     Self.install()
     defer { rl_callback_handler_remove() }
     while true {
+      // A timeout, because SIGINT lands on whichever thread does not block it (Dispatch's
+      // main thread), not necessarily this one: poll() would not return for it.
       var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&descriptor, 1, -1)
+      let ready = poll(&descriptor, 1, 100)
       if SignalGuard.takeInterrupts() > 0 {
         let empty = slicer_rl_end() == 0
+        echo("^C")
         rl_callback_handler_remove()
-        FileHandle.standardError.write(Data("^C\n".utf8))
+        echo("\n")
         if empty && quitArmed { return .end }
         quitArmed = empty
         if empty { PlainChat.note("(Ctrl-C again, or Ctrl-D, quits)") }
@@ -187,7 +202,7 @@ struct ReadlineSource: LineSource {
         let line = Self.finished.removeFirst()
         quitArmed = false
         guard let line else {
-          FileHandle.standardError.write(Data("\n".utf8))
+          echo("\n")
           return .end
         }
         if !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -199,6 +214,13 @@ struct ReadlineSource: LineSource {
       if ready < 0 && errno != EINTR { return .end }
     }
   }
+
+  /// Writes where readline draws the prompt.
+  private func echo(_ text: String) {
+    (toStdout ? FileHandle.standardOutput : FileHandle.standardError).write(Data(text.utf8))
+  }
+
+  mutating func armQuit() { quitArmed = true }
 
   mutating func close() {
     if let historyPath { history_truncate_file(historyPath, LineEditor.historyLimit) }

@@ -20,7 +20,8 @@ public struct Screen {
 
   /// Draws everything; the canvas starts blank.
   @discardableResult
-  public func draw(_ state: ScreenState, input: InputState, on canvas: inout some Canvas) -> Metrics {
+  public func draw(_ state: ScreenState, input: InputState, on canvas: inout some Canvas) -> Metrics
+  {
     let layout = Layout(width: canvas.width, height: canvas.height)
     TitleBar().draw(state, in: layout.title, on: &canvas)
     let lines = chat.draw(state, in: layout.chat, on: &canvas)
@@ -34,7 +35,8 @@ public struct Screen {
     NoticeLine().draw(state, in: layout.notice, on: &canvas)
     KeyHintBar().draw(in: layout.hints, on: &canvas)
     if state.helpVisible {
-      help.draw(in: Rect(row: 0, column: 0, width: canvas.width, height: canvas.height), on: &canvas)
+      help.draw(
+        in: Rect(row: 0, column: 0, width: canvas.width, height: canvas.height), on: &canvas)
     } else {
       InputLine().draw(input, in: layout.input, on: &canvas)
     }

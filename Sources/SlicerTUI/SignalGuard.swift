@@ -11,7 +11,9 @@ import Synchronization
 ///
 /// The handlers only touch storage set up before they are installed: atomics and a buffer.
 enum SignalGuard {
-  private static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT]
+  private static let fatalSignals: [Int32] = [
+    SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT,
+  ]
   private nonisolated(unsafe) static let previousActions = UnsafeMutablePointer<sigaction>.allocate(
     capacity: fatalSignals.count)
   private static let cursesActive = Atomic<Bool>(false)

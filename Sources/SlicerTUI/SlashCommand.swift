@@ -56,7 +56,9 @@ public enum SlashCommand: Equatable, Sendable {
     ("/quit", "leave"),
   ]
 
-  static let names = ["budget", "split", "codec", "server", "temp", "max", "reset", "save", "help", "quit"]
+  static let names = [
+    "budget", "split", "codec", "server", "temp", "max", "reset", "save", "help", "quit",
+  ]
 
   /// Parses `/name argument`. Names may be abbreviated to any unique prefix (`/b 1e-2`).
   public init(parsing line: String) throws(SlashCommandError) {
@@ -67,16 +69,21 @@ public enum SlashCommand: Equatable, Sendable {
     let name = try Self.resolve(typed)
 
     func number() throws(SlashCommandError) -> Double {
-      guard !argument.isEmpty else { throw .missingArgument(command: name, usage: Self.example(name)) }
+      guard !argument.isEmpty else {
+        throw .missingArgument(command: name, usage: Self.example(name))
+      }
       guard let value = Double(argument), value.isFinite, value >= 0 else {
         throw .invalidArgument(command: name, value: argument, reason: "expected a number ≥ 0")
       }
       return value
     }
     func integer(minimum: Int) throws(SlashCommandError) -> Int {
-      guard !argument.isEmpty else { throw .missingArgument(command: name, usage: Self.example(name)) }
+      guard !argument.isEmpty else {
+        throw .missingArgument(command: name, usage: Self.example(name))
+      }
       guard let value = Int(argument), value >= minimum else {
-        throw .invalidArgument(command: name, value: argument, reason: "expected a whole number ≥ \(minimum)")
+        throw .invalidArgument(
+          command: name, value: argument, reason: "expected a whole number ≥ \(minimum)")
       }
       return value
     }
@@ -88,28 +95,40 @@ public enum SlashCommand: Equatable, Sendable {
     case "budget": self = .budget(try number())
     case "split": self = .split(try integer(minimum: 0))
     case "codec":
-      guard !argument.isEmpty else { throw .missingArgument(command: name, usage: Self.example(name)) }
+      guard !argument.isEmpty else {
+        throw .missingArgument(command: name, usage: Self.example(name))
+      }
       do {
         self = .codec(try CodecSpec(parsing: argument))
       } catch {
         throw .invalidArgument(command: name, value: argument, reason: "\(error)")
       }
     case "server":
-      guard !argument.isEmpty else { throw .missingArgument(command: name, usage: Self.example(name)) }
+      guard !argument.isEmpty else {
+        throw .missingArgument(command: name, usage: Self.example(name))
+      }
       self = .server(try TailEndpoint(parsing: argument))
     case "temp": self = .temperature(try number())
     case "max": self = .maxTokens(try integer(minimum: 1))
-    case "reset": try noArgument(); self = .reset
+    case "reset":
+      try noArgument()
+      self = .reset
     case "save":
-      guard !argument.isEmpty else { throw .missingArgument(command: name, usage: Self.example(name)) }
+      guard !argument.isEmpty else {
+        throw .missingArgument(command: name, usage: Self.example(name))
+      }
       self = .save(argument)
     case "help": self = .help
-    default: try noArgument(); self = .quit
+    default:
+      try noArgument()
+      self = .quit
     }
   }
 
   private static func resolve(_ typed: String) throws(SlashCommandError) -> String {
-    let aliases = ["temperature": "temp", "exit": "quit", "q": "quit", "?": "help", "clear": "reset"]
+    let aliases = [
+      "temperature": "temp", "exit": "quit", "q": "quit", "?": "help", "clear": "reset",
+    ]
     if let alias = aliases[typed] { return alias }
     if names.contains(typed) { return typed }
     let matches = typed.isEmpty ? [] : names.filter { $0.hasPrefix(typed) }

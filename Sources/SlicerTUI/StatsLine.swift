@@ -10,7 +10,9 @@ public enum StatsLine {
   ) -> String {
     var parts = ["\(turn.tokens) tokens"]
     if let rate = turn.tokensPerSecond { parts.append("\(Format.fixed(rate)) tok/s") }
-    if let first = turn.firstTokenSeconds { parts.append("first token \(Format.milliseconds(first * 1000)) ms") }
+    if let first = turn.firstTokenSeconds {
+      parts.append("first token \(Format.milliseconds(first * 1000)) ms")
+    }
     parts.append("split \(settings.split)/\(model.layerCount)")
     if endpoint != .inProcess { parts.append("tail \(endpoint)") }
     if let bits = turn.bitsPerToken {
@@ -19,7 +21,8 @@ public enum StatsLine {
       } else {
         let ratio = bits > 0 ? Double(model.fp16Bits) / bits : 0
         parts.append(
-          "\(settings.codec) \(Format.fixed(bits, digits: 0)) bits/token (\(Format.fixed(ratio))× below fp16)")
+          "\(settings.codec) \(Format.fixed(bits, digits: 0)) bits/token (\(Format.fixed(ratio))× below fp16)"
+        )
       }
     }
     if let distortion = turn.meanDistortion, settings.codec != .none {

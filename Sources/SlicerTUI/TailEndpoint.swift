@@ -1,4 +1,5 @@
 import Foundation
+
 /// Where the tail runs: in this process, or behind `slicer serve` at `host:port`.
 public enum TailEndpoint: Equatable, Sendable, CustomStringConvertible {
   case inProcess
@@ -22,7 +23,8 @@ public enum TailEndpoint: Equatable, Sendable, CustomStringConvertible {
     guard !host.isEmpty, !host.contains(" ") else { throw invalid }
     guard let port = Int(portText), (1...65535).contains(port) else {
       throw .invalidArgument(
-        command: "server", value: text, reason: "the port '\(portText)' must be a number in 1…65535")
+        command: "server", value: text, reason: "the port '\(portText)' must be a number in 1…65535"
+      )
     }
     self = .remote(host: host, port: port)
   }

@@ -192,7 +192,8 @@ struct CursesCanvas: Canvas {
     let look = styles.look(style)
     characters.withUnsafeBufferPointer { buffer in
       slicer_put(
-        Int32(row), Int32(column), buffer.baseAddress, Int32(buffer.count), look.attributes, look.pair)
+        Int32(row), Int32(column), buffer.baseAddress, Int32(buffer.count), look.attributes,
+        look.pair)
     }
   }
 

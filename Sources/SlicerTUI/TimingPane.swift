@@ -26,7 +26,8 @@ struct TimingPane {
       ], in: rect, line: 2)
     canvas.spans(
       [
-        (" ", .label), (Format.fixed(turn.tokensPerSecond), .value), (" tok/s  first token ", .label),
+        (" ", .label), (Format.fixed(turn.tokensPerSecond), .value),
+        (" tok/s  first token ", .label),
         (Format.milliseconds(turn.firstTokenSeconds.map { $0 * 1000 }), .value), (" ms", .label),
       ], in: rect, line: 3)
   }

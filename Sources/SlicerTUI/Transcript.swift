@@ -52,7 +52,8 @@ public struct Transcript: Codable, Equatable, Sendable {
       bits = record.bits
       payloadBytes = record.payloadBytes
       distortion =
-        record.link.isEmpty ? 0 : record.link.reduce(0) { $0 + $1.distortion } / Double(record.link.count)
+        record.link.isEmpty
+        ? 0 : record.link.reduce(0) { $0 + $1.distortion } / Double(record.link.count)
       let last = record.link.last
       kPositive = last?.kPositive ?? 0
       kNegative = last?.kNegative ?? 0

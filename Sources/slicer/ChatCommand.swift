@@ -8,7 +8,8 @@ import SlicerTUI
 struct ChatCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "chat",
-    abstract: "Chat through the split model, with the link's bits, budget and timing live on screen.",
+    abstract:
+      "Chat through the split model, with the link's bits, budget and timing live on screen.",
     discussion: """
       Keys: F1 help, F2/F3 distortion budget down/up, F4/F5 split down/up, F6 next codec, \
       F8 new conversation, Ctrl-C stop the answer, F10 or Ctrl-D quit. Slash commands: /budget, \
@@ -68,7 +69,8 @@ struct ChatCommand: ParsableCommand {
 
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
-    let choice = ModelChoice.resolve(explicit: options.model, exists: FileManager.default.fileExists)
+    let choice = ModelChoice.resolve(
+      explicit: options.model, exists: FileManager.default.fileExists)
     let endpoint = try server.map { try TailEndpoint(parsing: $0) } ?? .inProcess
     let configuration = ChatConfiguration(
       modelPath: choice.path, modelNotice: choice.notice, split: options.split, codec: codec,

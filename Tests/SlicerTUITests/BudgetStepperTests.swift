@@ -36,7 +36,9 @@ struct BudgetStepperTests {
   @Test func codecsOtherThanSlicerSwitchToTheDefaultBudget() {
     #expect(stepper.step(.int8, direction: 1) == .slicer(budget: 1e-3))
     #expect(stepper.step(.none, direction: -1) == .slicer(budget: 1e-3))
-    #expect(stepper.step(.slicer(budget: 0.01, maxGroups: 4), direction: -1) == .slicer(budget: 0.00316, maxGroups: 4))
+    #expect(
+      stepper.step(.slicer(budget: 0.01, maxGroups: 4), direction: -1)
+        == .slicer(budget: 0.00316, maxGroups: 4))
   }
 
   @Test func aFactorBelowOneFallsBackToRootTen() {

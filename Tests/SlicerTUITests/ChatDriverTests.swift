@@ -12,11 +12,14 @@ import Testing
     #expect(driver.settings.split == 2)
     #expect(driver.settings.codec == .slicer(budget: 1e-3))
     #expect(driver.endpoint == .inProcess)
-    #expect(driver.summary == ModelSummary(name: "tiny-opt", layerCount: 4, hiddenSize: 64, contextLength: 128))
+    #expect(
+      driver.summary
+        == ModelSummary(name: "tiny-opt", layerCount: 4, hiddenSize: 64, contextLength: 128))
   }
 
   @Test func startUpProblemsFallBackWithANote() throws {
-    let (driver, notes) = try TinyModel.driver(TinyModel.configuration(split: 9, endpoint: .remote(host: "gpu", port: 7070)))
+    let (driver, notes) = try TinyModel.driver(
+      TinyModel.configuration(split: 9, endpoint: .remote(host: "gpu", port: 7070)))
     #expect(driver.settings.split == 2)
     #expect(driver.endpoint == .inProcess)
     #expect(
@@ -155,12 +158,15 @@ import Testing
     _ = driver.send(TinyModel.greedyPrompt)
     _ = try driver.setCodec(.int8)
     _ = driver.send("Hi")
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("slicer-transcript-\(getpid()).json").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "slicer-transcript-\(getpid()).json"
+    ).path
     defer { try? FileManager.default.removeItem(atPath: path) }
     #expect(try driver.save(to: path) == "Saved 2 turns, 6 steps to \(path).")
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
-    let transcript = try decoder.decode(Transcript.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    let transcript = try decoder.decode(
+      Transcript.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     #expect(transcript.model == "tiny-opt")
     #expect(transcript.hiddenSize == 64)
     #expect(transcript.turns.map(\.codec) == ["none", "int8"])

@@ -25,7 +25,9 @@ import Testing
   }
 
   @Test func aTurnPostsItsStepsInOrder() {
-    let engine = ChatEngine(configuration: TinyModel.configuration(maxTokens: 4), connector: nil, loader: { _ in TinyModel.loaded })
+    let engine = ChatEngine(
+      configuration: TinyModel.configuration(maxTokens: 4), connector: nil,
+      loader: { _ in TinyModel.loaded })
     engine.start()
     engine.submit(.send("Hello"))
     engine.submit(.split(3))
@@ -44,7 +46,8 @@ import Testing
   }
 
   @Test func aModelThatWillNotLoadIsAnEventAndTurnsFailPolitely() {
-    let engine = ChatEngine(configuration: ChatConfiguration(modelPath: "/nonexistent"), connector: nil)
+    let engine = ChatEngine(
+      configuration: ChatConfiguration(modelPath: "/nonexistent"), connector: nil)
     engine.start()
     engine.waitUntilIdle()
     engine.submit(.send("Hello"))
@@ -57,7 +60,9 @@ import Testing
   }
 
   @Test func requestsLeftOverFromAFinishedTurnApplyBeforeTheNextCommand() {
-    let engine = ChatEngine(configuration: TinyModel.configuration(maxTokens: 2), connector: nil, loader: { _ in TinyModel.loaded })
+    let engine = ChatEngine(
+      configuration: TinyModel.configuration(maxTokens: 2), connector: nil,
+      loader: { _ in TinyModel.loaded })
     engine.start()
     engine.waitUntilIdle()
     _ = engine.drain()

@@ -13,12 +13,15 @@ struct FrontEndTextTests {
       choose(both)
         == ModelChoice(
           path: "Weights/opt-125m",
-          notice: "Model: OPT-125M (Weights/opt-125m). For the chat model: --model Weights/smollm2-135m-instruct"))
+          notice:
+            "Model: OPT-125M (Weights/opt-125m). For the chat model: --model Weights/smollm2-135m-instruct"
+        ))
     #expect(
       choose([ModelChoice.optDirectory])
         == ModelChoice(
           path: "Weights/opt-125m",
-          notice: "Model: OPT-125M (Weights/opt-125m). For a chat model: slicer fetch smollm2-135m"))
+          notice: "Model: OPT-125M (Weights/opt-125m). For a chat model: slicer fetch smollm2-135m")
+    )
     #expect(
       choose([ModelChoice.smolDirectory])
         == ModelChoice(
@@ -36,7 +39,8 @@ struct FrontEndTextTests {
     let model = ModelSummary(name: "tiny", layerCount: 4, hiddenSize: 64, contextLength: 128)
     let settings = ChatSettings(split: 2, codec: .slicer(budget: 1e-3))
     #expect(
-      StatsLine.format(turn: stats.turn, stop: .endOfSequence, settings: settings, model: model, positionsUsed: 8)
+      StatsLine.format(
+        turn: stats.turn, stop: .endOfSequence, settings: settings, model: model, positionsUsed: 8)
         == "[3 tokens, 20.0 tok/s, first token 100 ms, split 2/4, slicer:0.001 457 bits/token (2.2× below fp16), distortion 1.0e-03 (-30.0 dB), context 8/128, end of answer]"
     )
     var plain = settings

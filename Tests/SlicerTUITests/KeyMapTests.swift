@@ -18,7 +18,8 @@ struct KeyMapTests {
 
   @Test func resetStopsARunningAnswerFirst() {
     #expect(KeyMap.actions(for: .function(8), in: idle) == [.resetConversation])
-    #expect(KeyMap.actions(for: .function(8), in: generating) == [.stopGeneration, .resetConversation])
+    #expect(
+      KeyMap.actions(for: .function(8), in: generating) == [.stopGeneration, .resetConversation])
   }
 
   @Test func ctrlCStopsThenClearsThenQuitsOnTheSecondPress() {
@@ -28,7 +29,10 @@ struct KeyMapTests {
     #expect(KeyMap.actions(for: .ctrlC, in: idle) == [.armQuit])
     #expect(KeyMap.actions(for: .ctrlC, in: KeyContext(quitArmed: true)) == [.quit])
     // Typed text is cleared even when armed: only an empty prompt quits.
-    #expect(KeyMap.actions(for: .ctrlC, in: KeyContext(inputEmpty: false, quitArmed: true)) == [.clearInput])
+    #expect(
+      KeyMap.actions(for: .ctrlC, in: KeyContext(inputEmpty: false, quitArmed: true)) == [
+        .clearInput
+      ])
   }
 
   @Test func ctrlDQuitsOnlyOnAnEmptyLine() {
@@ -45,7 +49,9 @@ struct KeyMapTests {
   }
 
   @Test func everythingElseGoesToTheLineEditorEvenWhileGenerating() {
-    for key: KeyEvent in [.character("a"), .character("日"), .enter, .left, .up, .backspace, .control(18), .escape] {
+    for key: KeyEvent in [
+      .character("a"), .character("日"), .enter, .left, .up, .backspace, .control(18), .escape,
+    ] {
       #expect(KeyMap.actions(for: key, in: generating) == [.edit(key)])
     }
     #expect(KeyMap.actions(for: .ctrlL, in: idle) == [.redraw])

@@ -3,7 +3,10 @@ import SlicerTestSupport
 import Testing
 
 /// `slicer chat` over a pipe: the line-mode REPL, one stats line per answer.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: TmuxSession.binary.path), "needs the built slicer binary"))
+@Suite(
+  .enabled(
+    if: FileManager.default.isExecutableFile(atPath: TmuxSession.binary.path),
+    "needs the built slicer binary"))
 struct PlainModeTests {
   struct Result {
     var status: Int32
@@ -43,7 +46,8 @@ struct PlainModeTests {
 
   /// The stats line with its timings blanked (they vary run to run).
   static func stable(_ line: Substring) -> String {
-    String(line).replacing(try! Regex(#"[0-9.]+ tok/s, first token [0-9.]+ ms"#), with: "R tok/s, first token T ms")
+    String(line).replacing(
+      try! Regex(#"[0-9.]+ tok/s, first token [0-9.]+ ms"#), with: "R tok/s, first token T ms")
   }
 
   @Test func answersAndOneStatsLinePerTurnOverAPipe() throws {
@@ -53,9 +57,13 @@ struct PlainModeTests {
     #expect(result.status == 0)
     let stats = result.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }.map(Self.stable)
     #expect(stats.count == 2)
-    #expect(stats.first?.hasPrefix("[5 tokens, R tok/s, first token T ms, split 2/4, slicer:0.001 ") == true)
+    #expect(
+      stats.first?.hasPrefix("[5 tokens, R tok/s, first token T ms, split 2/4, slicer:0.001 ")
+        == true)
     #expect(stats.first?.hasSuffix(", context 7/128, length limit]") == true)
-    #expect(stats.last?.hasPrefix("[5 tokens, R tok/s, first token T ms, split 2/4, slicer:0.01 ") == true)
+    #expect(
+      stats.last?.hasPrefix("[5 tokens, R tok/s, first token T ms, split 2/4, slicer:0.01 ") == true
+    )
     #expect(stats.last?.hasSuffix(", context 15/128, length limit]") == true)
     #expect(result.stderr.contains("Codec slicer:0.001 → slicer:0.01.\n"))
     #expect(result.stderr.contains("Split 7 is outside 0…4 (tiny-opt has 4 layers).\n"))
@@ -69,10 +77,13 @@ struct PlainModeTests {
     #expect(result.status == 0)
     #expect(
       result.stderr.contains(
-        "The context is full: the prompt is 202 tokens long, but the model's context holds 128. /reset starts a new conversation."))
+        "The context is full: the prompt is 202 tokens long, but the model's context holds 128. /reset starts a new conversation."
+      ))
     let stats = result.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }
     #expect(stats.count == 2)
-    #expect(stats.first?.hasSuffix("context 128/128, context full: /reset starts a new conversation]") == true)
+    #expect(
+      stats.first?.hasSuffix("context 128/128, context full: /reset starts a new conversation]")
+        == true)
     // "more" no longer fits either: the same note, and the REPL goes on.
     #expect(result.stderr.components(separatedBy: "The context is full: ").count - 1 == 2)
     #expect(result.stderr.contains("New conversation."))

@@ -7,17 +7,23 @@ import Testing
 struct ScreenRenderingTests {
   static func session() -> ScreenState {
     var state = ScreenState(modelNotice: "Model: tiny (test).")
-    state.apply(.loaded(ScreenStateTests.model, ScreenStateTests.settings, endpoint: "in-process", connected: true))
+    state.apply(
+      .loaded(
+        ScreenStateTests.model, ScreenStateTests.settings, endpoint: "in-process", connected: true))
     state.apply(.turnStarted("Hello there, how are you today?", positionsUsed: 0))
-    state.apply(.step(StepFixtures.step(positions: 8, bitsEach: 440), piece: " I am", elapsed: 0.040))
-    state.apply(.step(StepFixtures.step(bitsEach: 400, distortion: 8e-4), piece: " fine,", elapsed: 0.060))
-    state.apply(.step(StepFixtures.step(bitsEach: 480, distortion: 9e-4), piece: " thanks.", elapsed: 0.080))
+    state.apply(
+      .step(StepFixtures.step(positions: 8, bitsEach: 440), piece: " I am", elapsed: 0.040))
+    state.apply(
+      .step(StepFixtures.step(bitsEach: 400, distortion: 8e-4), piece: " fine,", elapsed: 0.060))
+    state.apply(
+      .step(StepFixtures.step(bitsEach: 480, distortion: 9e-4), piece: " thanks.", elapsed: 0.080))
     return state
   }
 
   @Test func fullScreenAt80x24() {
     var canvas = TextCanvas(width: 80, height: 24)
-    let metrics = Screen().draw(Self.session(), input: InputState(beforeCursor: "next question"), on: &canvas)
+    let metrics = Screen().draw(
+      Self.session(), input: InputState(beforeCursor: "next question"), on: &canvas)
     #expect(canvas.text == Self.expected80x24)
     #expect(metrics == Screen.Metrics(chatLines: 2, chatHeight: 20))
     #expect(canvas.cursor?.row == 22)
@@ -47,7 +53,8 @@ struct ScreenRenderingTests {
     var canvas = TextCanvas(width: 40, height: 8)
     let metrics = Screen().draw(state, input: InputState(), on: &canvas)
     #expect(metrics == Screen.Metrics(chatLines: 32, chatHeight: 4))
-    #expect(canvas.lines[1...4] == [
+    #expect(
+      canvas.lines[1...4] == [
         "» Hello there, how are you today?", " I am fine, thanks.", "· note 0",
         "· note 1                ↓ 28 more (PgDn)",
       ])
@@ -61,7 +68,8 @@ struct ScreenRenderingTests {
     #expect(canvas.cursor?.row == 1)
     #expect(canvas.cursor?.column == 12 - 1)
     var search = TextCanvas(width: 40, height: 3)
-    let searching = InputState(prompt: "(reverse-i-search)`he': ", beforeCursor: "", afterCursor: "hello", searching: true)
+    let searching = InputState(
+      prompt: "(reverse-i-search)`he': ", beforeCursor: "", afterCursor: "hello", searching: true)
     Screen().draw(ScreenState(), input: searching, on: &search)
     #expect(search.lines[1] == "(reverse-i-search)`he': hello")
     #expect(search.style(row: 1, column: 0) == .note)
@@ -93,7 +101,9 @@ struct ScreenRenderingTests {
     settings.codec = .int8
     state.apply(.loaded(ScreenStateTests.model, settings, endpoint: "gpu:7070", connected: false))
     state.apply(.turnStarted("x", positionsUsed: 0))
-    state.apply(.step(StepFixtures.step(bitsEach: 544, distortion: 2e-5, groups: []), piece: "y", elapsed: 0.01))
+    state.apply(
+      .step(
+        StepFixtures.step(bitsEach: 544, distortion: 2e-5, groups: []), piece: "y", elapsed: 0.01))
     var canvas = TextCanvas(width: 80, height: 24)
     Screen().draw(state, input: InputState(), on: &canvas)
     let side = canvas.lines.map { String($0.dropFirst(46)) }

@@ -38,8 +38,10 @@ struct ScreenStateTests {
     state.apply(.turnStarted("hi", positionsUsed: 0))
     #expect(state.generating)
     state.apply(.step(StepFixtures.step(positions: 4, bitsEach: 500), piece: "Hel", elapsed: 0.05))
-    state.apply(.step(StepFixtures.step(bitsEach: 400, distortion: 2e-3), piece: "lo", elapsed: 0.07))
-    state.apply(.step(StepFixtures.step(bitsEach: 300, distortion: 3e-3), piece: "!", elapsed: 0.09))
+    state.apply(
+      .step(StepFixtures.step(bitsEach: 400, distortion: 2e-3), piece: "lo", elapsed: 0.07))
+    state.apply(
+      .step(StepFixtures.step(bitsEach: 300, distortion: 3e-3), piece: "!", elapsed: 0.09))
     #expect(state.entries.suffix(2) == [ChatEntry(.user, "hi"), ChatEntry(.assistant, "Hello!")])
     #expect(state.positionsUsed == 6)
     let turn = state.link.turn
@@ -87,7 +89,10 @@ struct ScreenStateTests {
     #expect(state.contextFull)
     #expect(
       state.notice
-        == Notice(.warning, "The conversation filled the model's context (128 positions). F8 or /reset starts a new one."))
+        == Notice(
+          .warning,
+          "The conversation filled the model's context (128 positions). F8 or /reset starts a new one."
+        ))
     state.apply(.conversationReset)
     #expect(!state.contextFull)
     #expect(state.positionsUsed == 0)
@@ -97,13 +102,18 @@ struct ScreenStateTests {
   @Test func aPromptTooLongForTheContextIsANoticeAndTheEmptyAnswerGoes() {
     var state = loaded()
     state.apply(.turnStarted("long", positionsUsed: 120))
-    state.apply(.turnFailed("the prompt is 140 tokens long, but the model's context holds 128", contextFull: true))
+    state.apply(
+      .turnFailed(
+        "the prompt is 140 tokens long, but the model's context holds 128", contextFull: true))
     #expect(!state.generating)
     #expect(state.contextFull)
-    #expect(state.entries.suffix(2) == [
-      ChatEntry(.user, "long"),
-      ChatEntry(.note, "The context is full: the prompt is 140 tokens long, but the model's context holds 128."),
-    ])
+    #expect(
+      state.entries.suffix(2) == [
+        ChatEntry(.user, "long"),
+        ChatEntry(
+          .note,
+          "The context is full: the prompt is 140 tokens long, but the model's context holds 128."),
+      ])
   }
 
   @Test func requestedSettingsShowAtOnceAndRememberTheSlicerBudget() {
@@ -116,7 +126,8 @@ struct ScreenStateTests {
     #expect(state.settings?.split == 3)
     var moved = Self.settings
     moved.split = 1
-    state.apply(.settingsChanged(moved, endpoint: "in-process", connected: true, note: "Split 2 → 1/4."))
+    state.apply(
+      .settingsChanged(moved, endpoint: "in-process", connected: true, note: "Split 2 → 1/4."))
     #expect(state.settings?.split == 1)
     #expect(state.entries.last == ChatEntry(.note, "Split 2 → 1/4."))
   }

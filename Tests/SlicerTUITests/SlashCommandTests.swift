@@ -16,8 +16,11 @@ struct SlashCommandTests {
     #expect(try parse("/budget 1e-3") == .command(.budget(0.001)))
     #expect(try parse("/split 6") == .command(.split(6)))
     #expect(try parse("/codec int8") == .command(.codec(.int8)))
-    #expect(try parse("/codec slicer:0.01:g=4") == .command(.codec(.slicer(budget: 0.01, maxGroups: 4))))
-    #expect(try parse("/server localhost:7070") == .command(.server(.remote(host: "localhost", port: 7070))))
+    #expect(
+      try parse("/codec slicer:0.01:g=4") == .command(.codec(.slicer(budget: 0.01, maxGroups: 4))))
+    #expect(
+      try parse("/server localhost:7070")
+        == .command(.server(.remote(host: "localhost", port: 7070))))
     #expect(try parse("/server [::1]:9000") == .command(.server(.remote(host: "::1", port: 9000))))
     #expect(try parse("/server local") == .command(.server(.inProcess)))
     #expect(try parse("/temp 0.7") == .command(.temperature(0.7)))
@@ -36,16 +39,23 @@ struct SlashCommandTests {
   }
 
   @Test func mistakesSayWhatToType() {
-    #expect(throws: SlashCommandError.unknownCommand("s", candidates: ["split", "server", "save"])) {
+    #expect(throws: SlashCommandError.unknownCommand("s", candidates: ["split", "server", "save"]))
+    {
       try parse("/s 3")
     }
     #expect(throws: SlashCommandError.missingArgument(command: "budget", usage: "/budget 1e-3")) {
       try parse("/budget")
     }
-    #expect(throws: SlashCommandError.invalidArgument(command: "split", value: "-1", reason: "expected a whole number ≥ 0")) {
+    #expect(
+      throws: SlashCommandError.invalidArgument(
+        command: "split", value: "-1", reason: "expected a whole number ≥ 0")
+    ) {
       try parse("/split -1")
     }
-    #expect(throws: SlashCommandError.invalidArgument(command: "budget", value: "lots", reason: "expected a number ≥ 0")) {
+    #expect(
+      throws: SlashCommandError.invalidArgument(
+        command: "budget", value: "lots", reason: "expected a number ≥ 0")
+    ) {
       try parse("/budget lots")
     }
     #expect(throws: SlashCommandError.unexpectedArgument(command: "reset", value: "now")) {
@@ -53,7 +63,8 @@ struct SlashCommandTests {
     }
     #expect(
       throws: SlashCommandError.invalidArgument(
-        command: "server", value: "host:99999", reason: "the port '99999' must be a number in 1…65535")
+        command: "server", value: "host:99999",
+        reason: "the port '99999' must be a number in 1…65535")
     ) {
       try parse("/server host:99999")
     }
@@ -61,9 +72,11 @@ struct SlashCommandTests {
 
   @Test func errorDescriptionsAreSentences() {
     #expect(
-      "\(SlashCommandError.unknownCommand("bogus", candidates: ["reset"]))" == "unknown command '/bogus'; try /reset")
+      "\(SlashCommandError.unknownCommand("bogus", candidates: ["reset"]))"
+        == "unknown command '/bogus'; try /reset")
     #expect(
-      "\(SlashCommandError.missingArgument(command: "split", usage: "/split 6"))" == "/split needs a value, as in /split 6")
+      "\(SlashCommandError.missingArgument(command: "split", usage: "/split 6"))"
+        == "/split needs a value, as in /split 6")
     do {
       _ = try parse("/codec int9")
       Issue.record("int9 parsed")

@@ -1,4 +1,5 @@
 import SlicerCodec
+
 @testable import SlicerModel
 
 /// Step records with chosen numbers, for the view-model and pane tests.
@@ -17,19 +18,23 @@ enum StepFixtures {
       valueBits: bits - 32 - bits / 2, paddingBits: 0,
       kPositive: groups.filter { $0.sign == .positive }.reduce(0) { $0 + $1.count },
       kNegative: groups.filter { $0.sign == .negative }.reduce(0) { $0 + $1.count },
-      groups: groups, distortion: distortion, encodeNanoseconds: 1000, mode: groups.isEmpty ? "int8" : "sparse")
+      groups: groups, distortion: distortion, encodeNanoseconds: 1000,
+      mode: groups.isEmpty ? "int8" : "sparse")
   }
 
   /// A step that sent `positions` positions of `bitsEach` bits at `distortion` each.
   static func step(
     token: Int = 42, positions: Int = 1, bitsEach: Int, distortion: Double = 1e-3,
-    groups: [GroupStats] = groups, head: Double = 0.003, encode: Double = 0.001, tail: Double = 0.012,
+    groups: [GroupStats] = groups, head: Double = 0.003, encode: Double = 0.001,
+    tail: Double = 0.012,
     roundTrip: Double = 0.013
   ) -> StepRecord {
     StepRecord(
       token: token, logProbability: -1.5,
-      link: Array(repeating: stats(bits: bitsEach, distortion: distortion, groups: groups), count: positions),
-      payloadBytes: positions * bitsEach / 8, headSeconds: head, encodeSeconds: encode, tailSeconds: tail,
+      link: Array(
+        repeating: stats(bits: bitsEach, distortion: distortion, groups: groups), count: positions),
+      payloadBytes: positions * bitsEach / 8, headSeconds: head, encodeSeconds: encode,
+      tailSeconds: tail,
       roundTripSeconds: roundTrip)
   }
 }

@@ -20,7 +20,8 @@ struct TextLayoutTests {
   }
 
   @Test func wrapsAtSpaces() {
-    #expect(TextWrap.lines("the quick brown fox jumps", width: 10) == ["the quick", "brown fox", "jumps"])
+    #expect(
+      TextWrap.lines("the quick brown fox jumps", width: 10) == ["the quick", "brown fox", "jumps"])
     #expect(TextWrap.lines("exactly ten", width: 7) == ["exactly", "ten"])
     #expect(TextWrap.lines("", width: 10) == [""])
   }

@@ -1,4 +1,5 @@
 import Foundation
+import SlicerCodec
 import SlicerModel
 import SlicerTUI
 import SlicerTestSupport
@@ -29,13 +30,14 @@ enum TinyModel {
       modelPath: path, split: split, codec: codec.spec, maxTokens: maxTokens, endpoint: endpoint)
   }
 
-  static func driver(_ configuration: ChatConfiguration = configuration()) throws -> (ChatDriver, [String]) {
-    let (driver, notes) = try ChatDriver.start(configuration, connector: nil, loader: { _ in loaded })
+  static func driver(_ configuration: ChatConfiguration = configuration()) throws -> (
+    ChatDriver, [String]
+  ) {
+    let (driver, notes) = try ChatDriver.start(
+      configuration, connector: nil, loader: { _ in loaded })
     return (driver, notes)
   }
 }
-
-import SlicerCodec
 
 enum CodecSpecChoice {
   case slicer, none, int8

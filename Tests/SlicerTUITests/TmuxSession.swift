@@ -11,16 +11,21 @@ final class TmuxSession {
   private let target = "chat"
 
   static var isAvailable: Bool {
-    FileManager.default.isExecutableFile(atPath: tmuxPath) && FileManager.default.isExecutableFile(atPath: binary.path)
+    FileManager.default.isExecutableFile(atPath: tmuxPath)
+      && FileManager.default.isExecutableFile(atPath: binary.path)
   }
 
-  static let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+  static let tmuxPath =
+    ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
     .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/tmux"
 
   /// The executable `swift build` put next to the test bundle.
   static var binary: URL {
-    let candidates = ["debug", "release"].map { Fixtures.repository.appendingPathComponent(".build/\($0)/slicer") }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    let candidates = ["debug", "release"].map {
+      Fixtures.repository.appendingPathComponent(".build/\($0)/slicer")
+    }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+      ?? candidates[0]
   }
 
   private nonisolated(unsafe) static var counter = 0
@@ -28,7 +33,9 @@ final class TmuxSession {
 
   /// Starts `slicer ARGUMENTS` in a `width`×`height` window. When the program exits, the pane
   /// shows `EXIT:<status>` and stays open, so a test can read the restored terminal.
-  init(_ arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+  init(
+    _ arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:]
+  ) throws {
     Self.lock.lock()
     Self.counter += 1
     socket = "slicer-tui-test-\(getpid())-\(Self.counter)"
@@ -40,16 +47,24 @@ final class TmuxSession {
       + ([Self.binary.path] + arguments).map(Self.quote).joined(separator: " ")
       + "; echo EXIT:$?; sleep 600"
     // The server this starts would inherit a pipe on stdout and hold it open forever.
-    try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", command], output: false)
+    try tmux(
+      [
+        "-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)",
+        command,
+      ], output: false)
   }
 
   deinit { close() }
 
   /// Types text literally.
-  func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text], output: false) }
+  func type(_ text: String) throws {
+    try tmux(["send-keys", "-t", target, "-l", text], output: false)
+  }
 
   /// Presses keys by tmux's names: `Enter`, `F3`, `C-c`, `PageUp`.
-  func press(_ keys: String...) throws { try tmux(["send-keys", "-t", target] + keys, output: false) }
+  func press(_ keys: String...) throws {
+    try tmux(["send-keys", "-t", target] + keys, output: false)
+  }
 
   /// The screen as text (`escapes`: with colors and attributes as SGR sequences).
   func capture(escapes: Bool = false) -> String {
@@ -114,11 +129,13 @@ final class TmuxSession {
     posix_spawnattr_setsigmask(&attributes, &none)
     var defaults = sigset_t()
     sigemptyset(&defaults)
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGQUIT] {
+      sigaddset(&defaults, signal)
+    }
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     let argv = ([Self.tmuxPath, "-L", socket] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for pointer in argv { free(pointer) } }
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, Self.tmuxPath, &actions, &attributes, argv, environ)
     guard spawned == 0 else { throw TmuxError.spawnFailed(spawned) }

@@ -10,7 +10,9 @@ struct TmuxTests {
 
   /// Waits for the model to load and the prompt to be ready.
   static func ready(_ session: TmuxSession, timeout: Double = 60) -> Bool {
-    session.wait(timeout: timeout) { $0.rows.first?.hasSuffix("ready") == true && $0.contains("split  2/4") }.met
+    session.wait(timeout: timeout) {
+      $0.rows.first?.hasSuffix("ready") == true && $0.contains("split  2/4")
+    }.met
   }
 
   static func idle(_ screen: String) -> Bool { screen.rows.first?.hasSuffix("ready") == true }
@@ -21,11 +23,15 @@ struct TmuxTests {
     #expect(Self.ready(session))
     try session.type("Hello there")
     try session.press("Enter")
-    let (done, screen) = session.wait { Self.idle($0) && $0.contains("│ turn   ") && $0.number(after: "│ turn") != nil }
+    let (done, screen) = session.wait {
+      Self.idle($0) && $0.contains("│ turn   ") && $0.number(after: "│ turn") != nil
+    }
     #expect(done, "no answer:\n\(screen)")
     let rows = screen.rows
     #expect(rows[1].hasPrefix("» Hello there"))
-    #expect(rows[2].prefix(59).trimmingCharacters(in: .whitespaces).count > 5, "no reply text:\n\(screen)")
+    #expect(
+      rows[2].prefix(59).trimmingCharacters(in: .whitespaces).count > 5, "no reply text:\n\(screen)"
+    )
     let stepBits = screen.number(after: "│ step") ?? 0
     #expect(stepBits > 100 && stepBits < 64 * 32, "bits of the last step: \(stepBits)\n\(screen)")
     #expect(screen.number(after: "│ ctx") == 3 + 19)  // BOS and "Hello there", 19 tokens fed back
@@ -41,12 +47,16 @@ struct TmuxTests {
     func turnBits() -> Int? {
       try? session.type("Hello there")
       try? session.press("Enter")
-      let (done, screen) = session.wait { Self.idle($0) && $0.contains("Reached the answer length") }
+      let (done, screen) = session.wait {
+        Self.idle($0) && $0.contains("Reached the answer length")
+      }
       return done ? screen.number(after: "│ turn") : nil
     }
     let before = try #require(turnBits())
     try session.press("F3")
-    let (raised, screen) = session.wait { $0.contains("codec slicer:0.00316") && $0.contains("budget 0.00316 (-25.0 dB)") }
+    let (raised, screen) = session.wait {
+      $0.contains("codec slicer:0.00316") && $0.contains("budget 0.00316 (-25.0 dB)")
+    }
     #expect(raised, "F3 did not raise the budget:\n\(screen)")
     try session.press("F8")
     #expect(session.wait { $0.contains("· New conversation.") }.met)
@@ -66,7 +76,9 @@ struct TmuxTests {
     try session.press("Enter")
     #expect(session.wait { Self.idle($0) && $0.contains("│ turn   ") }.met)
     try session.press("F4")
-    let (moved, screen) = session.wait { $0.contains("split  1/4  codec") && $0.contains("· Split 2 → 1/4: ") }
+    let (moved, screen) = session.wait {
+      $0.contains("split  1/4  codec") && $0.contains("· Split 2 → 1/4: ")
+    }
     #expect(moved, "F4 did not move the split:\n\(screen)")
     try session.press("F5", "F5")
     #expect(session.wait { $0.contains("split  3/4  codec") }.met)
@@ -79,7 +91,9 @@ struct TmuxTests {
     #expect(Self.ready(session))
     try session.type("Hello there")
     try session.press("Enter")
-    let (streaming, first) = session.wait(settled: false) { $0.rows.first?.hasSuffix("generating") == true && ($0.number(after: "│ ctx") ?? 0) >= 8 }
+    let (streaming, first) = session.wait(settled: false) {
+      $0.rows.first?.hasSuffix("generating") == true && ($0.number(after: "│ ctx") ?? 0) >= 8
+    }
     #expect(streaming, "not generating:\n\(first)")
     // Token by token: the context keeps growing while the answer streams.
     let early = first.number(after: "│ ctx") ?? 0
@@ -108,7 +122,10 @@ struct TmuxTests {
     let (full, screen) = session.wait { $0.rows.first?.hasSuffix("context full") == true }
     #expect(full, "the context did not fill:\n\(screen)")
     #expect(screen.contains("│ ctx    128/128 full"))
-    #expect(screen.contains(" The conversation filled the model's context (128 positions). F8 or /reset starts a new one."))
+    #expect(
+      screen.contains(
+        " The conversation filled the model's context (128 positions). F8 or /reset starts a new one."
+      ))
     try session.type("more")
     try session.press("Enter")
     #expect(session.wait { $0.contains("· The context is full: the prompt is ") }.met)
@@ -136,7 +153,7 @@ struct TmuxTests {
         let rows = screen.rows
         // The title fills the row; capture-pane drops its one trailing blank.
         return rows.count >= height && rows[height - 1].hasPrefix("F1Help")
-          && rows[0].hasSuffix("ready") && DisplayWidthOf(rows[0]) == width - 1
+          && rows[0].hasSuffix("ready") && cellWidth(rows[0]) == width - 1
       }
       #expect(redrawn, "no redraw at \(width)×\(height):\n\(screen)")
       let rows = Array(screen.rows.prefix(height))
@@ -144,20 +161,28 @@ struct TmuxTests {
       // no row is wider than the window; the F-key bar is only on the last row.
       for row in rows[1..<(height - 3)] {
         let cells = Array(row)
-        #expect(cells.count > separator && cells[separator] == "│", "row \(row) at \(width)×\(height)")
+        #expect(
+          cells.count > separator && cells[separator] == "│", "row \(row) at \(width)×\(height)")
       }
-      for title in ["Link ─", "ABQ ", "Timing ─", "F1Help", "» Hello there", "slicer chat · tiny-opt"] {
-        #expect(screen.components(separatedBy: title).count - 1 == 1, "\(title) at \(width)×\(height):\n\(screen)")
+      for title in [
+        "Link ─", "ABQ ", "Timing ─", "F1Help", "» Hello there", "slicer chat · tiny-opt",
+      ] {
+        #expect(
+          screen.components(separatedBy: title).count - 1 == 1,
+          "\(title) at \(width)×\(height):\n\(screen)")
       }
-      #expect(rows.allSatisfy { DisplayWidthOf($0) <= width })
+      #expect(rows.allSatisfy { cellWidth($0) <= width })
       #expect(rows[height - 2] == "»")
     }
   }
 
   @Test func aModelThatWillNotLoadIsAMessageAndColorsObeyNoColor() throws {
-    let session = try TmuxSession(["chat", "--model", "/nonexistent/model"], environment: ["NO_COLOR": "1"])
+    let session = try TmuxSession(
+      ["chat", "--model", "/nonexistent/model"], environment: ["NO_COLOR": "1"])
     defer { session.close() }
-    let (shown, screen) = session.wait { $0.contains("Cannot load the model at '/nonexistent/model'") }
+    let (shown, screen) = session.wait {
+      $0.contains("Cannot load the model at '/nonexistent/model'")
+    }
     #expect(shown, "no load error on screen:\n\(screen)")
     #expect(screen.rows.first?.hasSuffix("ready") == true)
     let styled = session.capture(escapes: true)
@@ -172,14 +197,22 @@ struct TmuxTests {
     #expect(session.wait { $0.contains("EXIT:0") }.met)
   }
 
-  @Test(.enabled(if: FileManager.default.fileExists(atPath: Fixtures.repository.appendingPathComponent("Weights/smollm2-135m-instruct").path), "SmolLM2 not in Weights/"))
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(
+        atPath: Fixtures.repository.appendingPathComponent("Weights/smollm2-135m-instruct").path),
+      "SmolLM2 not in Weights/"))
   func smolLM2AnswersInTheTUI() throws {
-    let session = try TmuxSession(["chat", "--model", "Weights/smollm2-135m-instruct", "--max-tokens", "12"])
+    let session = try TmuxSession([
+      "chat", "--model", "Weights/smollm2-135m-instruct", "--max-tokens", "12",
+    ])
     defer { session.close() }
     #expect(session.wait(timeout: 60) { Self.idle($0) && $0.contains("split  15/30") }.met)
     try session.type("What is the capital of France?")
     try session.press("Enter")
-    let (answered, screen) = session.wait(timeout: 120) { Self.idle($0) && $0.contains("│ turn   ") }
+    let (answered, screen) = session.wait(timeout: 120) {
+      Self.idle($0) && $0.contains("│ turn   ")
+    }
     #expect(answered, "no answer:\n\(screen)")
     #expect(screen.contains("Paris"), "\(screen)")
     #expect((screen.number(after: "│ step") ?? 0) > 0)
@@ -188,10 +221,11 @@ struct TmuxTests {
 }
 
 /// Display width of a captured row (tmux writes wide characters once).
-func DisplayWidthOf(_ row: String) -> Int {
+func cellWidth(_ row: String) -> Int {
   row.reduce(0) { total, character in
     guard let scalar = character.unicodeScalars.first else { return total }
-    let wide = (0x1100...0x115F).contains(scalar.value) || (0x2E80...0xA4CF).contains(scalar.value)
+    let wide =
+      (0x1100...0x115F).contains(scalar.value) || (0x2E80...0xA4CF).contains(scalar.value)
       || (0xAC00...0xD7A3).contains(scalar.value) || (0xFF00...0xFF60).contains(scalar.value)
     return total + (wide ? 2 : 1)
   }
