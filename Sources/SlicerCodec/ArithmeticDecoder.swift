@@ -146,7 +146,8 @@ struct ArithmeticDecoder {
     while !decodeBit() {
       zeros += 1
       guard zeros <= maxWidth else {
-        throw .corrupt(codec: codec, detail: "an Exp-Golomb code has more than \(maxWidth) leading zeros")
+        throw .corrupt(
+          codec: codec, detail: "an Exp-Golomb code has more than \(maxWidth) leading zeros")
       }
     }
     let high = (UInt64(1) << UInt64(zeros)) | UInt64(try decodeBits(count: zeros))

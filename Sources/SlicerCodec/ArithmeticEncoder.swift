@@ -43,7 +43,8 @@ struct ArithmeticEncoder: ~Copyable {
   /// cutting the range with a shift instead of a division.
   @inline(__always)
   mutating func encode(cumulative: UInt64, frequency: UInt64, totalBits: Int) {
-    precondition(frequency > 0 && cumulative + frequency <= 1 << UInt64(totalBits), "invalid symbol slice")
+    precondition(
+      frequency > 0 && cumulative + frequency <= 1 << UInt64(totalBits), "invalid symbol slice")
     let r = (high - low + 1) >> UInt64(totalBits)
     high = low + r * (cumulative + frequency) - 1
     low = low + r * cumulative

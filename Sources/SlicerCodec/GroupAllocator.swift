@@ -121,7 +121,9 @@ struct GroupAllocator {
       ranks[s] = stream.groupRanks(kept: kept, groups: g, outliers: o)
       if g > 0 {
         let codes = gapCodes(stream, ranks: ranks[s], groups: g, mantissaBits: m)
-        for j in 0..<g { work.append(stream: s, ranks: ranks[s][j], lo: codes[j], hi: codes[j + 1]) }
+        for j in 0..<g {
+          work.append(stream: s, ranks: ranks[s][j], lo: codes[j], hi: codes[j + 1])
+        }
       }
       for i in 0..<o {
         let a = Double(stream.magnitudes[ranks[s][g + i].lowerBound])
@@ -131,7 +133,9 @@ struct GroupAllocator {
     }
     guard work.count > 0 else { return nil }
 
-    guard let error = greedy(&work, dropped: dropped, allowedError: allowedError) else { return nil }
+    guard let error = greedy(&work, dropped: dropped, allowedError: allowedError) else {
+      return nil
+    }
     return plan(shape, work, ranks, squaredError: error)
   }
 
@@ -161,7 +165,9 @@ struct GroupAllocator {
       }
       guard best >= 0 else { return nil }
       let b = work.bits[best]
-      error -= work.error(best, bits: b, streams: streams) - work.error(best, bits: b + bestStep, streams: streams)
+      error -=
+        work.error(best, bits: b, streams: streams)
+        - work.error(best, bits: b + bestStep, streams: streams)
       work.bits[best] = b + bestStep
     }
     // Re-add from scratch so the running subtraction's rounding does not accumulate.
@@ -170,7 +176,9 @@ struct GroupAllocator {
     return exact
   }
 
-  private func plan(_ shape: Shape, _ work: Workspace, _ ranks: [[Range<Int>]], squaredError: Double) -> Plan {
+  private func plan(
+    _ shape: Shape, _ work: Workspace, _ ranks: [[Range<Int>]], squaredError: Double
+  ) -> Plan {
     var layouts = [StreamLayout.empty, StreamLayout.empty]
     var start = 0
     for s in 0..<2 where shape.kept[s] > 0 {
@@ -179,7 +187,8 @@ struct GroupAllocator {
       var codes = [Int]()
       if g > 0 { codes = Array(work.loCode[start..<(start + g)]) + [work.hiCode[start + g - 1]] }
       layouts[s] = StreamLayout(
-        kept: shape.kept[s], outliers: o, bitwidths: Array(work.bits[start..<(start + g + o)]), codes: codes,
+        kept: shape.kept[s], outliers: o, bitwidths: Array(work.bits[start..<(start + g + o)]),
+        codes: codes,
         outlierCodes: Array(work.loCode[(start + g)..<(start + g + o)]))
       start += g + o
     }
@@ -192,7 +201,9 @@ struct GroupAllocator {
   /// top rounded up over the largest magnitude, the bottom rounded down under the smallest,
   /// each inner one nearest the middle of the gap between the groups it separates (a member
   /// beyond a rounded boundary is clamped to it; its error is counted like any other).
-  private func gapCodes(_ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int) -> [Int] {
+  private func gapCodes(
+    _ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int
+  ) -> [Int] {
     let a = stream.magnitudes
     var codes = [Int](repeating: 0, count: g + 1)
     codes[g] = ScaleCode.code(atOrAbove: Double(a[ranks[g - 1].lowerBound]), mantissaBits: m)

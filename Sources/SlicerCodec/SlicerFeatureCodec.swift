@@ -44,9 +44,7 @@ struct SlicerFeatureCodec: FeatureCodec {
     if !finite { return dense(x, mode: .fp32) }
     if energy == 0 || budget >= 1 { return zero(x) }
 
-    let (positive, negative) = x.withUnsafeBufferPointer {
-      (SignStream($0, negative: false), SignStream($0, negative: true))
-    }
+    let (positive, negative) = SignStream.split(x)
     let planner = SlicerPlanner(streams: [positive, negative], dimension: d, maxGroups: maxGroups)
     // Aim a hair under the budget so the decoder-side sum (different order) stays within it;
     // the self-check below is what guarantees it.
@@ -57,7 +55,8 @@ struct SlicerFeatureCodec: FeatureCodec {
       let bytes = SparseMessageCoder.write(message)
       let decoded = message.reconstruction()
       assert(
-        (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern) == decoded.map(\.bitPattern),
+        (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern)
+          == decoded.map(\.bitPattern),
         "slicer decoder disagrees with the encoder's reconstruction")
       let distortion = Distortion.relativeSquaredError(x, decoded)
       if distortion <= budget {
@@ -80,7 +79,9 @@ struct SlicerFeatureCodec: FeatureCodec {
       guard bytes.count == 1 else {
         throw .wrongLength(codec: "slicer", expectedBytes: 1, actualBytes: bytes.count)
       }
-      guard first == 0 else { throw .corrupt(codec: "slicer", detail: "zero message with nonzero padding bits") }
+      guard first == 0 else {
+        throw .corrupt(codec: "slicer", detail: "zero message with nonzero padding bits")
+      }
       return [Float](repeating: 0, count: dimension)
     case .sparse:
       return try SparseMessageCoder.read(bytes, dimension: dimension)
@@ -118,7 +119,8 @@ struct SlicerFeatureCodec: FeatureCodec {
   }
 
   private func denseFits(_ x: [Float], _ format: DenseFloatCodec.Format) -> Bool {
-    let decoded = DenseFloatCodec.unpack(denseBytes(x, format), count: x.count, format: format, offset: 1)
+    let decoded = DenseFloatCodec.unpack(
+      denseBytes(x, format), count: x.count, format: format, offset: 1)
     return Distortion.relativeSquaredError(x, decoded) <= budget
   }
 
@@ -135,7 +137,9 @@ struct SlicerFeatureCodec: FeatureCodec {
         mode: mode == .fp16 ? "fp16" : "fp32"))
   }
 
-  private func sparseResult(_ bytes: [UInt8], plan: GroupAllocator.Plan, distortion: Double) -> EncodedFeature {
+  private func sparseResult(_ bytes: [UInt8], plan: GroupAllocator.Plan, distortion: Double)
+    -> EncodedFeature
+  {
     let total = 8 * bytes.count
     var header = Int(plan.bits.header.rounded())
     var positions = Int(plan.bits.positions.rounded())
@@ -160,7 +164,8 @@ struct SlicerFeatureCodec: FeatureCodec {
         groups.append(
           GroupStats(
             sign: s == 0 ? .positive : .negative, count: sizes[j],
-            lo: Float(ScaleCode.value(lo, mantissaBits: m)), hi: Float(ScaleCode.value(hi, mantissaBits: m)),
+            lo: Float(ScaleCode.value(lo, mantissaBits: m)),
+            hi: Float(ScaleCode.value(hi, mantissaBits: m)),
             bits: layout.bitwidths[j]))
       }
     }
