@@ -55,6 +55,15 @@ struct GapModel {
     }
   }
 
+  /// Moves to gap `target` (≤ maxGap) without computing the cells in between.
+  @inline(__always)
+  mutating func skip(to target: Int) {
+    while gap < target {
+      tail = tail * Double(positionsLeft - keptLeft - gap) / Double(positionsLeft - gap)
+      gap += 1
+    }
+  }
+
   /// Moves to the next gap and returns cum of the new `gap` (the old gap's upper edge).
   @inline(__always)
   mutating func next() -> UInt64 {

@@ -144,31 +144,44 @@ struct GroupAllocator {
   private func greedy(_ work: inout Workspace, dropped: Double, allowedError: Double) -> Double? {
     var error = dropped
     for g in 0..<work.count { error += work.error(g, bits: work.bits[g], streams: streams) }
+    // Each group's best next move (gain per added bit, and by how many bits); only the group
+    // that moved needs its move recomputed.
+    var gains = [Double](repeating: 0, count: work.count)
+    var steps = [Int](repeating: 0, count: work.count)
+    func nextMove(_ g: Int) {
+      let b = work.bits[g]
+      gains[g] = 0
+      steps[g] = 0
+      guard b < SlicerFormat.maxBits else { return }
+      let n = Double(work.rankHi[g] - work.rankLo[g])
+      let now = work.error(g, bits: b, streams: streams)
+      // Two bits ahead only from 0 bits, where one bit can gain nothing (a value on the
+      // midpoint moves to a quarter); beyond that the error falls steadily.
+      for step in 1...(b == 0 ? 2 : 1) where b + step <= SlicerFormat.maxBits {
+        let gain = (now - work.error(g, bits: b + step, streams: streams)) / (n * Double(step))
+        if gain > gains[g] {
+          gains[g] = gain
+          steps[g] = step
+        }
+      }
+    }
+    if error > allowedError {
+      for g in 0..<work.count { nextMove(g) }
+    }
     while error > allowedError {
       var best = -1
-      var bestStep = 0
       var bestGain = 0.0
-      for g in 0..<work.count where work.bits[g] < SlicerFormat.maxBits {
-        let b = work.bits[g]
-        let n = Double(work.rankHi[g] - work.rankLo[g])
-        let now = work.error(g, bits: b, streams: streams)
-        // Two bits ahead only from 0 bits, where one bit can gain nothing (a value on the
-        // midpoint moves to a quarter); beyond that the error falls steadily.
-        for step in 1...(b == 0 ? 2 : 1) where b + step <= SlicerFormat.maxBits {
-          let gain = (now - work.error(g, bits: b + step, streams: streams)) / (n * Double(step))
-          if gain > bestGain {
-            bestGain = gain
-            best = g
-            bestStep = step
-          }
-        }
+      for g in 0..<work.count where gains[g] > bestGain {
+        bestGain = gains[g]
+        best = g
       }
       guard best >= 0 else { return nil }
       let b = work.bits[best]
       error -=
         work.error(best, bits: b, streams: streams)
-        - work.error(best, bits: b + bestStep, streams: streams)
-      work.bits[best] = b + bestStep
+        - work.error(best, bits: b + steps[best], streams: streams)
+      work.bits[best] = b + steps[best]
+      nextMove(best)
     }
     // Re-add from scratch so the running subtraction's rounding does not accumulate.
     var exact = dropped

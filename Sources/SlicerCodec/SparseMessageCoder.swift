@@ -33,7 +33,7 @@ enum SparseMessageCoder {
         while slots[position + gap] < 0 { gap += 1 }
         var model = GapModel(positionsLeft: d - position, keptLeft: keptLeft)
         if model.maxGap > 0 {
-          while model.gap < gap { _ = model.next() }
+          model.skip(to: gap)
           let lower = model.lower
           ac.encode(cumulative: lower, frequency: model.next() - lower, totalBits: 32)
         }
