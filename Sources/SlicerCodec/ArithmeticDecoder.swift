@@ -68,18 +68,6 @@ struct ArithmeticDecoder {
     normalize()
   }
 
-  /// Mirrors `ArithmeticEncoder.encode(_:zeroFrequency:total:)`; every bit string decodes.
-  @inline(__always)
-  mutating func decode(zeroFrequency: UInt64, total: UInt64) -> Bool {
-    if zeroFrequency == 0 { return true }
-    if zeroFrequency == total { return false }
-    let split = ((high - low + 1) >> 16) * E.probability(zeroFrequency, total)
-    let bit = value - low >= split
-    if bit { low += split } else { high = low + split - 1 }
-    normalize()
-    return bit
-  }
-
   /// Mirrors `ArithmeticEncoder.encode(bit:)`.
   @inline(__always)
   mutating func decodeBit() -> Bool {

@@ -60,7 +60,9 @@ struct SlicerFeatureCodec: FeatureCodec {
         "slicer decoder disagrees with the encoder's reconstruction")
       let distortion = Distortion.relativeSquaredError(x, decoded)
       if distortion <= budget {
-        if 8 * bytes.count < 8 + 16 * d || !denseFits(x, .fp16) {
+        // Dense messages are 1 + 2d (fp16) or 1 + 4d (fp32) bytes; take the smallest that fits.
+        if bytes.count > 1 + 4 * d { break }
+        if bytes.count < 1 + 2 * d || !denseFits(x, .fp16) {
           return sparseResult(bytes, plan: plan, distortion: distortion)
         }
         break

@@ -1,8 +1,6 @@
 /// Writes and reads mode-1 (sparse) SLICER messages; the layout is documented on `SlicerFormat`.
 enum SparseMessageCoder {
   static let name = "slicer"
-  /// Labels per stream: equal groups plus outliers.
-  static let labelsPerStream = SlicerFormat.maxGroups + SlicerFormat.maxOutliers
 
   // MARK: writing
 
