@@ -4,9 +4,19 @@
 /// every input. The encoder makes it true by construction and checks it: it rebuilds the
 /// decoder's output from the message (`SparseMessage.reconstruction`, the decoder's own
 /// arithmetic; debug builds also decode the bytes and assert they agree bit for bit) and
-/// measures the distortion; if rounding ever pushes a sparse
-/// message over budget it retries with a tighter target, then falls back to dense fp16 (when
-/// that meets the budget) and finally to lossless fp32. Message layouts: `SlicerFormat`.
+/// measures the distortion; if rounding ever pushes a sparse message over budget it retries
+/// with a tighter target, then falls back to dense fp16 (when that meets the budget) and
+/// finally to lossless fp32. Message layouts: `SlicerFormat`.
+///
+/// How the message is chosen (`SlicerPlanner`): ATKF keeps the K+ largest positive and K−
+/// largest negative entries; MS cuts each sign's kept magnitudes into up to 7 singleton
+/// outliers (massive channels) and G equal-cardinality groups; ABQ gives each group 0…8 bits
+/// by greedy marginal gain on exact errors. K±, G±, outliers and the boundary precision come
+/// from a high-resolution rate model (`RateSearch`: one quantizer step Δ for all groups,
+/// thresholds derived per stream), then exact pricing of two boundary precisions
+/// (`GroupAllocator`). Positions, signs and group labels are arithmetic-coded with the exact
+/// enumerative models, i.e. log2 of the multinomial — measured 4–35% below Rice-coded gaps,
+/// far below bitmaps (see `PositionCodingComparison`).
 ///
 /// Inputs: non-finite entries (NaN, ±∞) make the relative error meaningless, so such vectors
 /// go out in the lossless fp32 mode and the tail sees exactly what the head produced.
