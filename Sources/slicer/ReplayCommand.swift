@@ -83,9 +83,16 @@ struct ReplayCommand: ParsableCommand {
     let start = ChatSettings(
       split: try options.resolvedSplit(for: loaded.info), codec: link.codec,
       sampling: sampling.parameters, maxTokens: maxTokens)
-    // SERVER: once the server work extends LinkOptions with `--server HOST:PORT`, pass its tail
-    // factory as `tail:` (instead of the in-process one) and a connector as `remoteTail:`, so
-    // that `/server` directives can reach a server too. Until then both stay in-process/nil.
+    // SERVER (to wire when the server branch is merged; tried against it, transcripts match):
+    // `import SlicerServer` and `import SlicerWire`, then
+    //   let meter = WireMeter()
+    //   let fingerprint = ModelFingerprint(model: loaded.model)
+    //   tail: link.tailFactory(for: loaded, meter: meter),
+    //   remoteTail: { host, port in
+    //     RemoteTail.factory(
+    //       endpoint: ServerEndpoint(host: host, port: port), fingerprint: fingerprint,
+    //       options: link.remoteOptions(meter: meter)) }
+    // so `--server HOST:PORT` and `/server` directives reach `slicer serve`.
     let runner = ReplayRunner(
       loaded: loaded, start: start, tail: ChatSession.localTail, remoteTail: nil)
 
