@@ -68,18 +68,6 @@ struct ArithmeticDecoder {
     normalize()
   }
 
-  /// Mirrors `ArithmeticEncoder.encode(_:zeroFrequency:total:)`; every bit string decodes.
-  @inline(__always)
-  mutating func decode(zeroFrequency: UInt64, total: UInt64) -> Bool {
-    if zeroFrequency == 0 { return true }
-    if zeroFrequency == total { return false }
-    let split = ((high - low + 1) >> 16) * E.probability(zeroFrequency, total)
-    let bit = value - low >= split
-    if bit { low += split } else { high = low + split - 1 }
-    normalize()
-    return bit
-  }
-
   /// Mirrors `ArithmeticEncoder.encode(bit:)`.
   @inline(__always)
   mutating func decodeBit() -> Bool {
@@ -146,7 +134,8 @@ struct ArithmeticDecoder {
     while !decodeBit() {
       zeros += 1
       guard zeros <= maxWidth else {
-        throw .corrupt(codec: codec, detail: "an Exp-Golomb code has more than \(maxWidth) leading zeros")
+        throw .corrupt(
+          codec: codec, detail: "an Exp-Golomb code has more than \(maxWidth) leading zeros")
       }
     }
     let high = (UInt64(1) << UInt64(zeros)) | UInt64(try decodeBits(count: zeros))

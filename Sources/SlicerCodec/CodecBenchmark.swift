@@ -59,7 +59,9 @@ public enum CodecBenchmark {
 
   /// Fixed-width text table of `rows`.
   public static func table(_ rows: [Row]) -> String {
-    var lines = ["codec               d   encode µs  decode µs  enc+dec µs   mean bits  mean distortion"]
+    var lines = [
+      "codec               d   encode µs  decode µs  enc+dec µs   mean bits  mean distortion"
+    ]
     for r in rows {
       let name = r.spec.description.padding(to: 16)
       lines.append(
@@ -79,7 +81,9 @@ public enum CodecBenchmark {
     for _ in 0..<digits { scale *= 10 }
     let rounded = (v * scale).rounded() / scale
     var text = digits == 0 ? String(Int(rounded)) : String(rounded)
-    if digits > 0, let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) - 1 < digits {
+    if digits > 0, let dot = text.firstIndex(of: "."),
+      text.distance(from: dot, to: text.endIndex) - 1 < digits
+    {
       text += "0"
     }
     return text.leftPadding(to: width)
@@ -90,8 +94,14 @@ public enum CodecBenchmark {
     if !v.isFinite { return String(v) }
     var exponent = 0
     var mantissa = v
-    while mantissa >= 10 { mantissa /= 10; exponent += 1 }
-    while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+    while mantissa >= 10 {
+      mantissa /= 10
+      exponent += 1
+    }
+    while mantissa < 1 {
+      mantissa *= 10
+      exponent -= 1
+    }
     return "\((mantissa * 100).rounded() / 100)e\(exponent)"
   }
 }

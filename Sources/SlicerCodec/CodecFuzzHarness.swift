@@ -6,15 +6,17 @@
 ///     byte 0      selector: bit 7 clear → decode path, spec = selector mod specs.count;
 ///                 bit 7 set → encode path, budget = budgets[selector & 7]
 ///     bytes 1…2   little-endian width d, taken mod 4097 (decode path)
-///     bytes 3…    decode path: the message; encode path: little-endian fp32 values
+///     bytes 3…    decode path: the message; encode path: little-endian fp32 values (≤ 512)
 ///
 /// Decode path: the decoder must return d floats or throw a `CodecError` — never trap.
-/// Encode path: every spec must encode the vector and decode its own message; SLICER's decoded
-/// distortion must be ≤ the budget and equal the one it reports, and encoding twice must give
-/// the same bytes.
+/// Encode path: SLICER at the budget (with the default and with one group per stream) and one
+/// more spec (picked by bits 3…6 of the selector) must encode the vector and decode their own
+/// message; the decoded distortion must equal the reported one, SLICER's must be ≤ its budget,
+/// and encoding twice must give the same bytes.
 public enum CodecFuzzHarness {
   public static let specs: [CodecSpec] = [
-    .none, .fp32, .fp16, .bf16, .int8, .topK(fraction: 0.25, bits: 4), .topK(fraction: 0.03, bits: 1),
+    .none, .fp32, .fp16, .bf16, .int8, .topK(fraction: 0.25, bits: 4),
+    .topK(fraction: 0.03, bits: 1),
     .slicer(budget: 0.3), .slicer(budget: 1e-3), .slicer(budget: 1e-5, maxGroups: 16),
   ]
   static let budgets = [0, 1e-5, 1e-3, 1e-2, 0.05, 0.3, 0.999, 1]
@@ -37,15 +39,17 @@ public enum CodecFuzzHarness {
     }
     var x = [Float]()
     var i = 0
-    while i + 4 <= payload.count {
+    while i + 4 <= payload.count && x.count < 512 {
       x.append(
         Float(
-          bitPattern: UInt32(payload[i]) | UInt32(payload[i + 1]) << 8 | UInt32(payload[i + 2]) << 16
+          bitPattern: UInt32(payload[i]) | UInt32(payload[i + 1]) << 8 | UInt32(payload[i + 2])
+            << 16
             | UInt32(payload[i + 3]) << 24))
       i += 4
     }
     let budget = budgets[selector & 7]
-    for spec in specs + [.slicer(budget: budget), .slicer(budget: budget, maxGroups: 1)] {
+    let other = specs[(selector >> 3 & 0xF) % specs.count]
+    for spec in [.slicer(budget: budget), .slicer(budget: budget, maxGroups: 1), other] {
       let codec = spec.makeCodec()
       let e = codec.encode(x)
       let decoded: [Float]
@@ -54,7 +58,8 @@ public enum CodecFuzzHarness {
       }
       let distortion = Distortion.relativeSquaredError(x, decoded)
       guard distortion.bitPattern == e.stats.distortion.bitPattern else {
-        return "\(spec) reports distortion \(e.stats.distortion) but the decoder gives \(distortion)"
+        return
+          "\(spec) reports distortion \(e.stats.distortion) but the decoder gives \(distortion)"
       }
       guard e.stats.totalBits == 8 * e.bytes.count else { return "\(spec) miscounts its bits" }
       if case .slicer(let b, _) = spec {

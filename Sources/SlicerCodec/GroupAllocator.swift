@@ -121,7 +121,9 @@ struct GroupAllocator {
       ranks[s] = stream.groupRanks(kept: kept, groups: g, outliers: o)
       if g > 0 {
         let codes = gapCodes(stream, ranks: ranks[s], groups: g, mantissaBits: m)
-        for j in 0..<g { work.append(stream: s, ranks: ranks[s][j], lo: codes[j], hi: codes[j + 1]) }
+        for j in 0..<g {
+          work.append(stream: s, ranks: ranks[s][j], lo: codes[j], hi: codes[j + 1])
+        }
       }
       for i in 0..<o {
         let a = Double(stream.magnitudes[ranks[s][g + i].lowerBound])
@@ -131,7 +133,9 @@ struct GroupAllocator {
     }
     guard work.count > 0 else { return nil }
 
-    guard let error = greedy(&work, dropped: dropped, allowedError: allowedError) else { return nil }
+    guard let error = greedy(&work, dropped: dropped, allowedError: allowedError) else {
+      return nil
+    }
     return plan(shape, work, ranks, squaredError: error)
   }
 
@@ -140,29 +144,44 @@ struct GroupAllocator {
   private func greedy(_ work: inout Workspace, dropped: Double, allowedError: Double) -> Double? {
     var error = dropped
     for g in 0..<work.count { error += work.error(g, bits: work.bits[g], streams: streams) }
+    // Each group's best next move (gain per added bit, and by how many bits); only the group
+    // that moved needs its move recomputed.
+    var gains = [Double](repeating: 0, count: work.count)
+    var steps = [Int](repeating: 0, count: work.count)
+    func nextMove(_ g: Int) {
+      let b = work.bits[g]
+      gains[g] = 0
+      steps[g] = 0
+      guard b < SlicerFormat.maxBits else { return }
+      let n = Double(work.rankHi[g] - work.rankLo[g])
+      let now = work.error(g, bits: b, streams: streams)
+      // Two bits ahead only from 0 bits, where one bit can gain nothing (a value on the
+      // midpoint moves to a quarter); beyond that the error falls steadily.
+      for step in 1...(b == 0 ? 2 : 1) where b + step <= SlicerFormat.maxBits {
+        let gain = (now - work.error(g, bits: b + step, streams: streams)) / (n * Double(step))
+        if gain > gains[g] {
+          gains[g] = gain
+          steps[g] = step
+        }
+      }
+    }
+    if error > allowedError {
+      for g in 0..<work.count { nextMove(g) }
+    }
     while error > allowedError {
       var best = -1
-      var bestStep = 0
       var bestGain = 0.0
-      for g in 0..<work.count where work.bits[g] < SlicerFormat.maxBits {
-        let b = work.bits[g]
-        let n = Double(work.rankHi[g] - work.rankLo[g])
-        let now = work.error(g, bits: b, streams: streams)
-        // Two bits ahead only from 0 bits, where one bit can gain nothing (a value on the
-        // midpoint moves to a quarter); beyond that the error falls steadily.
-        for step in 1...(b == 0 ? 2 : 1) where b + step <= SlicerFormat.maxBits {
-          let gain = (now - work.error(g, bits: b + step, streams: streams)) / (n * Double(step))
-          if gain > bestGain {
-            bestGain = gain
-            best = g
-            bestStep = step
-          }
-        }
+      for g in 0..<work.count where gains[g] > bestGain {
+        bestGain = gains[g]
+        best = g
       }
       guard best >= 0 else { return nil }
       let b = work.bits[best]
-      error -= work.error(best, bits: b, streams: streams) - work.error(best, bits: b + bestStep, streams: streams)
-      work.bits[best] = b + bestStep
+      error -=
+        work.error(best, bits: b, streams: streams)
+        - work.error(best, bits: b + steps[best], streams: streams)
+      work.bits[best] = b + steps[best]
+      nextMove(best)
     }
     // Re-add from scratch so the running subtraction's rounding does not accumulate.
     var exact = dropped
@@ -170,7 +189,9 @@ struct GroupAllocator {
     return exact
   }
 
-  private func plan(_ shape: Shape, _ work: Workspace, _ ranks: [[Range<Int>]], squaredError: Double) -> Plan {
+  private func plan(
+    _ shape: Shape, _ work: Workspace, _ ranks: [[Range<Int>]], squaredError: Double
+  ) -> Plan {
     var layouts = [StreamLayout.empty, StreamLayout.empty]
     var start = 0
     for s in 0..<2 where shape.kept[s] > 0 {
@@ -179,7 +200,8 @@ struct GroupAllocator {
       var codes = [Int]()
       if g > 0 { codes = Array(work.loCode[start..<(start + g)]) + [work.hiCode[start + g - 1]] }
       layouts[s] = StreamLayout(
-        kept: shape.kept[s], outliers: o, bitwidths: Array(work.bits[start..<(start + g + o)]), codes: codes,
+        kept: shape.kept[s], outliers: o, bitwidths: Array(work.bits[start..<(start + g + o)]),
+        codes: codes,
         outlierCodes: Array(work.loCode[(start + g)..<(start + g + o)]))
       start += g + o
     }
@@ -192,7 +214,9 @@ struct GroupAllocator {
   /// top rounded up over the largest magnitude, the bottom rounded down under the smallest,
   /// each inner one nearest the middle of the gap between the groups it separates (a member
   /// beyond a rounded boundary is clamped to it; its error is counted like any other).
-  private func gapCodes(_ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int) -> [Int] {
+  private func gapCodes(
+    _ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int
+  ) -> [Int] {
     let a = stream.magnitudes
     var codes = [Int](repeating: 0, count: g + 1)
     codes[g] = ScaleCode.code(atOrAbove: Double(a[ranks[g - 1].lowerBound]), mantissaBits: m)

@@ -71,7 +71,9 @@ struct SlicerPlanner {
   static let tinyVector = 32
 
   /// The cheapest of `start` and every (K+, K−) with one equal group per stream.
-  private func exhaustive(_ start: GroupAllocator.Plan, allocator: GroupAllocator, allowedError: Double)
+  private func exhaustive(
+    _ start: GroupAllocator.Plan, allocator: GroupAllocator, allowedError: Double
+  )
     -> GroupAllocator.Plan
   {
     var best = start
@@ -79,7 +81,9 @@ struct SlicerPlanner {
       for kn in 0...streams[1].count where kp + kn > 0 {
         let shape = GroupAllocator.Shape(
           kept: [kp, kn], groups: [1, 1], outliers: [0, 0], mantissaBits: start.shape.mantissaBits)
-        if let p = allocator.allocate(shape, allowedError: allowedError), p.bits.total < best.bits.total {
+        if let p = allocator.allocate(shape, allowedError: allowedError),
+          p.bits.total < best.bits.total
+        {
           best = p
         }
       }
@@ -116,9 +120,11 @@ struct SlicerPlanner {
       }
       for shape in moves {
         guard (0..<2).allSatisfy({ shape.kept[$0] >= 0 && shape.kept[$0] <= streams[$0].count }),
-          shape.groups.allSatisfy({ $0 >= 1 && $0 <= maxGroups }), shape.outliers.allSatisfy({ $0 >= 0 }),
+          shape.groups.allSatisfy({ $0 >= 1 && $0 <= maxGroups }),
+          shape.outliers.allSatisfy({ $0 >= 0 }),
           shape.kept[0] + shape.kept[1] > 0,
-          let p = allocator.allocate(shape, allowedError: allowedError), p.bits.total < best.bits.total - 0.01
+          let p = allocator.allocate(shape, allowedError: allowedError),
+          p.bits.total < best.bits.total - 0.01
         else { continue }
         best = p
         improved = true
@@ -128,7 +134,9 @@ struct SlicerPlanner {
   }
 
   /// Every entry kept, the most groups, the finest boundaries.
-  private func finest(_ allocator: GroupAllocator, allowedError: Double) -> (GroupAllocator, GroupAllocator.Plan)? {
+  private func finest(_ allocator: GroupAllocator, allowedError: Double) -> (
+    GroupAllocator, GroupAllocator.Plan
+  )? {
     let shape = GroupAllocator.Shape(
       kept: [streams[0].count, streams[1].count], groups: [maxGroups, maxGroups],
       outliers: [min(2, streams[0].count), min(2, streams[1].count)],

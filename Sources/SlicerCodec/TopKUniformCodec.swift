@@ -16,7 +16,8 @@ struct TopKUniformCodec: FeatureCodec {
   let bits: Int
 
   init(fraction: Double, bits: Int) {
-    precondition(fraction > 0 && fraction <= 1 && (1...16).contains(bits), "invalid topk parameters")
+    precondition(
+      fraction > 0 && fraction <= 1 && (1...16).contains(bits), "invalid topk parameters")
     self.fraction = fraction
     self.bits = bits
   }
@@ -28,7 +29,9 @@ struct TopKUniformCodec: FeatureCodec {
   }
 
   /// Bits per index in list form; the list is used when it is shorter than a bitmap.
-  private static func indexWidth(_ d: Int) -> Int { d <= 1 ? 0 : Int.bitWidth - (d - 1).leadingZeroBitCount }
+  private static func indexWidth(_ d: Int) -> Int {
+    d <= 1 ? 0 : Int.bitWidth - (d - 1).leadingZeroBitCount
+  }
   private static func positionBits(d: Int, k: Int) -> (bits: Int, isList: Bool) {
     let list = k * indexWidth(d)
     return list < d ? (list, true) : (d, false)

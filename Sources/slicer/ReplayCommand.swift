@@ -3,6 +3,8 @@ import Foundation
 import SlicerCodec
 import SlicerModel
 import SlicerReplay
+import SlicerServer
+import SlicerWire
 
 /// `slicer replay FILE...`: prompt files through the chat engine, as transcripts, JSON lines and
 /// golden checks.
@@ -14,7 +16,9 @@ struct ReplayCommand: ParsableCommand {
       A prompt file holds user turns and directives between them (/budget, /split, /codec, \
       /server, /seed, /temp, /max-tokens, /system, /reset); Prompts/README.md describes the \
       format. --model, --split, --codec, --max-tokens and the sampling options set where each \
-      file starts; its directives change that as it goes. Replays are deterministic: the same \
+      file starts; its directives change that as it goes. With --server HOST:PORT the tails run \
+      on `slicer serve`; the transcripts are the same as in-process ones (only the timing lines \
+      say where the tail ran). Replays are deterministic: the same \
       file, model and settings give the same transcript, timings aside.
 
       With several files, --transcript, --jsonl and --check name directories holding one \
@@ -83,11 +87,17 @@ struct ReplayCommand: ParsableCommand {
     let start = ChatSettings(
       split: try options.resolvedSplit(for: loaded.info), codec: link.codec,
       sampling: sampling.parameters, maxTokens: maxTokens)
-    // SERVER: once the server work extends LinkOptions with `--server HOST:PORT`, pass its tail
-    // factory as `tail:` (instead of the in-process one) and a connector as `remoteTail:`, so
-    // that `/server` directives can reach a server too. Until then both stay in-process/nil.
+    // `--server HOST:PORT` puts every conversation's tail on `slicer serve`; a `/server`
+    // directive connects to the server it names.
+    let meter = WireMeter()
+    let fingerprint = ModelFingerprint(model: loaded.model)
     let runner = ReplayRunner(
-      loaded: loaded, start: start, tail: ChatSession.localTail, remoteTail: nil)
+      loaded: loaded, start: start, tail: link.tailFactory(for: loaded, meter: meter),
+      remoteTail: { host, port in
+        RemoteTail.factory(
+          endpoint: ServerEndpoint(host: host, port: port), fingerprint: fingerprint,
+          options: link.remoteOptions(meter: meter))
+      })
 
     let toStdout = transcript == nil && check == nil
     let report: (String) -> Void = { text in toStdout ? Output.error(text) : Output.write(text) }

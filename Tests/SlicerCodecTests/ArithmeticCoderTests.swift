@@ -26,7 +26,12 @@ import Testing
   @Test func randomSymbolStreamsRoundTripWithExactLength() throws {
     var rng = SplitMix64(seed: 42)
     for trial in 0..<50 {
-      enum Op { case uniform(Int, Int), bits(Int, Int), golomb(UInt64, Int), slice(UInt64, UInt64, UInt64) }
+      enum Op {
+        case uniform(Int, Int)
+        case bits(Int, Int)
+        case golomb(UInt64, Int)
+        case slice(UInt64, UInt64, UInt64)
+      }
       var ops = [Op]()
       for _ in 0..<(Int(rng.next() % 400)) {
         switch rng.next() % 4 {
@@ -89,8 +94,12 @@ import Testing
   }
 
   @Test func overlongExpGolombPrefixIsRejected() {
-    var decoder = ArithmeticDecoder(reader: BitReader([UInt8](repeating: 0, count: 16)), codec: "test")
-    #expect(throws: CodecError.corrupt(codec: "test", detail: "an Exp-Golomb code has more than 40 leading zeros")) {
+    var decoder = ArithmeticDecoder(
+      reader: BitReader([UInt8](repeating: 0, count: 16)), codec: "test")
+    #expect(
+      throws: CodecError.corrupt(
+        codec: "test", detail: "an Exp-Golomb code has more than 40 leading zeros")
+    ) {
       _ = try decoder.decode(expGolombOrder: 0)
     }
   }
@@ -131,10 +140,11 @@ import Testing
     #expect(model.maxGap == 3)
     #expect(model.lower == 0)
     let edges = (0..<4).map { _ in model.next() }
-    #expect(edges == [
-      UInt64(scale * (1 - 0.6)) + 1, UInt64(scale * (1 - 0.6 * 2 / 4)) + 2,
-      UInt64(scale * (1 - 0.6 * 2 / 4 * 1 / 3)) + 3, 1 << 32,
-    ])
+    #expect(
+      edges == [
+        UInt64(scale * (1 - 0.6)) + 1, UInt64(scale * (1 - 0.6 * 2 / 4)) + 2,
+        UInt64(scale * (1 - 0.6 * 2 / 4 * 1 / 3)) + 3, 1 << 32,
+      ])
   }
 
   @Test func gapCostsSumToTheBinomial() {

@@ -47,7 +47,8 @@ import Testing
     let e = codec.encode(x)
     // absmax 2.0; q = round(127·x/2) = 64, −127, 32.
     #expect(e.bytes == [0x00, 0x00, 0x00, 0x40, 64, 0x81, 32])
-    #expect(try codec.decode(e.bytes, dimension: 3) == [Float(64.0 * 2 / 127), -2, Float(32.0 * 2 / 127)])
+    #expect(
+      try codec.decode(e.bytes, dimension: 3) == [Float(64.0 * 2 / 127), -2, Float(32.0 * 2 / 127)])
     #expect(e.stats.totalBits == 56 && e.stats.scaleBits == 32 && e.stats.valueBits == 24)
   }
 
@@ -59,9 +60,15 @@ import Testing
 
   @Test func int8RejectsImpossibleBytes() {
     let codec = CodecSpec.int8.makeCodec()
-    #expect(throws: CodecError.self) { try codec.decode([0x00, 0x00, 0xC0, 0x7F, 1], dimension: 1) }  // NaN scale
-    #expect(throws: CodecError.self) { try codec.decode([0x00, 0x00, 0x80, 0xBF, 1], dimension: 1) }  // −1
-    #expect(throws: CodecError.self) { try codec.decode([0x00, 0x00, 0x80, 0x3F, 0x80], dimension: 1) }
+    #expect(throws: CodecError.self) {
+      try codec.decode([0x00, 0x00, 0xC0, 0x7F, 1], dimension: 1)
+    }  // NaN scale
+    #expect(throws: CodecError.self) {
+      try codec.decode([0x00, 0x00, 0x80, 0xBF, 1], dimension: 1)
+    }  // −1
+    #expect(throws: CodecError.self) {
+      try codec.decode([0x00, 0x00, 0x80, 0x3F, 0x80], dimension: 1)
+    }
     #expect(throws: CodecError.wrongLength(codec: "int8", expectedBytes: 5, actualBytes: 4)) {
       try codec.decode([0x00, 0x00, 0x80, 0x3F], dimension: 1)
     }
@@ -90,14 +97,19 @@ import Testing
     let decoded = try codec.decode(e.bytes, dimension: 16)
     #expect(decoded[5] == -2 && decoded[9] == 2 && decoded.filter { $0 != 0 }.count == 2)
     // Indices out of order or out of range are rejected.
-    #expect(throws: CodecError.self) { try codec.decode([0x00, 0x00, 0x80, 0x40, 0x95, 0x40], dimension: 16) }
+    #expect(throws: CodecError.self) {
+      try codec.decode([0x00, 0x00, 0x80, 0x40, 0x95, 0x40], dimension: 16)
+    }
   }
 
   @Test func fixedLengthCodecsRejectEveryOtherLength() {
     for (spec, size) in [(CodecSpec.fp32, 12), (.fp16, 6), (.bf16, 6), (.int8, 7), (.none, 12)] {
       let codec = spec.makeCodec()
       for n in [0, size - 1, size + 1] {
-        #expect(throws: CodecError.wrongLength(codec: spec.description, expectedBytes: size, actualBytes: n)) {
+        #expect(
+          throws: CodecError.wrongLength(
+            codec: spec.description, expectedBytes: size, actualBytes: n)
+        ) {
           try codec.decode([UInt8](repeating: 0, count: n), dimension: 3)
         }
       }
@@ -113,5 +125,21 @@ import Testing
         try spec.makeCodec().decode([0], dimension: (1 << 20) + 1)
       }
     }
+  }
+}
+
+@Suite struct PositionCodingComparisonTests {
+  @Test func pricesAKnownPattern() {
+    // d = 16, kept 1, 5, 6, 12 (gaps 1, 3, 0, 5), entry 5 negative.
+    let c = PositionCodingComparison(
+      dimension: 16, positions: [1, 5, 6, 12], negative: [false, true, false, false])
+    #expect(c.bitmap == 20)
+    #expect(c.indexList == 4 * 4 + 4)
+    // Rice k = 1: (0+1+1) + (1+1+1) + (0+1+1) + (2+1+1) = 11, + 5 for k, + 4 signs.
+    #expect(c.rice == 20)
+    // Exp-Golomb order 0: 3 + 5 + 1 + 5 = 14, + 4 signs.
+    #expect(c.expGolomb == 18)
+    // log2(16! / (3!·1!·12!)) = log2(7280).
+    #expect(abs(c.enumerative - 12.829_722_735_086_09) < 1e-9)
   }
 }

@@ -6,7 +6,8 @@ import Testing
   @Test(arguments: [
     ("none", CodecSpec.none), ("fp32", .fp32), ("fp16", .fp16), ("bf16", .bf16), ("int8", .int8),
     ("topk:0.25:4", .topK(fraction: 0.25, bits: 4)), ("topk:1.0:16", .topK(fraction: 1, bits: 16)),
-    ("slicer:0.001", .slicer(budget: 1e-3)), ("slicer:0.01:g=4", .slicer(budget: 0.01, maxGroups: 4)),
+    ("slicer:0.001", .slicer(budget: 1e-3)),
+    ("slicer:0.01:g=4", .slicer(budget: 0.01, maxGroups: 4)),
     ("slicer:0.0", .slicer(budget: 0)),
   ])
   func canonicalStringsRoundTrip(text: String, spec: CodecSpec) throws {
@@ -47,7 +48,9 @@ import Testing
     ("topk:0.25:3.5", "topk BITS '3.5' must be an integer in 1…16"),
   ])
   func rejectsWithAnActionableMessage(text: String, reason: String) {
-    #expect(throws: CodecError.invalidSpec(spec: text, reason: reason)) { try CodecSpec(parsing: text) }
+    #expect(throws: CodecError.invalidSpec(spec: text, reason: reason)) {
+      try CodecSpec(parsing: text)
+    }
   }
 
   @Test func errorMessageListsTheValidForms() {
@@ -59,7 +62,9 @@ import Testing
   }
 
   @Test func everySpecMakesACodecThatReportsItsSpec() throws {
-    for text in ["none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "slicer:0.001", "slicer:0.01:g=4"] {
+    for text in [
+      "none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "slicer:0.001", "slicer:0.01:g=4",
+    ] {
       let spec = try CodecSpec(parsing: text)
       #expect(spec.makeCodec().spec == spec)
       #expect(spec.isPassthrough == (text == "none"))

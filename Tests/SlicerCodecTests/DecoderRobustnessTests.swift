@@ -7,7 +7,10 @@ import Testing
 /// Every byte string either decodes or throws a `CodecError`; these tests feed the decoders
 /// truncated, extended and corrupted messages, and replay the fuzzer's corpus.
 @Suite struct DecoderRobustnessTests {
-  static let specs = ["none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "topk:0.05:3", "slicer:0.3", "slicer:0.01", "slicer:1e-4"]
+  static let specs = [
+    "none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "topk:0.05:3", "slicer:0.3",
+    "slicer:0.01", "slicer:1e-4",
+  ]
 
   /// Fixed-layout codecs reject every wrong length. A SLICER message's length follows from
   /// its content, so a truncated one is rejected unless the prefix is itself a valid message;
@@ -19,7 +22,8 @@ import Testing
     var cuts = 0
     var accepted = 0
     for i in 0..<10 {
-      let x = SyntheticFeatures.vector(i % 2 == 0 ? .residual : .gaussian, dimension: 200, rng: &rng)
+      let x = SyntheticFeatures.vector(
+        i % 2 == 0 ? .residual : .gaussian, dimension: 200, rng: &rng)
       let bytes = codec.encode(x).bytes
       for cut in 0..<bytes.count {
         cuts += 1
@@ -44,17 +48,27 @@ import Testing
     var bytes = codec.encode([3, -1, 0.5, 0, -0.25, 2]).bytes
     #expect(bytes == [0x29, 0x24, 0x34, 0x39, 0xC0])
     bytes[4] |= 0x01
-    #expect(throws: CodecError.corrupt(codec: "slicer", detail: "the padding bits after the coded section are not zero")) {
+    #expect(
+      throws: CodecError.corrupt(
+        codec: "slicer", detail: "the padding bits after the coded section are not zero")
+    ) {
       try codec.decode(bytes, dimension: 6)
     }
     for mode: UInt8 in 4...7 {
-      #expect(throws: CodecError.unknownMode(Int(mode))) { try codec.decode([mode << 5, 0, 0], dimension: 6) }
+      #expect(throws: CodecError.unknownMode(Int(mode))) {
+        try codec.decode([mode << 5, 0, 0], dimension: 6)
+      }
     }
-    #expect(throws: CodecError.corrupt(codec: "slicer", detail: "zero message with nonzero padding bits")) {
+    #expect(
+      throws: CodecError.corrupt(codec: "slicer", detail: "zero message with nonzero padding bits")
+    ) {
       try codec.decode([0x01], dimension: 6)
     }
     #expect(throws: CodecError.emptyMessage(codec: "slicer")) { try codec.decode([], dimension: 6) }
-    #expect(throws: CodecError.corrupt(codec: "slicer", detail: "dense message with nonzero padding bits in byte 0")) {
+    #expect(
+      throws: CodecError.corrupt(
+        codec: "slicer", detail: "dense message with nonzero padding bits in byte 0")
+    ) {
       try codec.decode([0x61, 0, 0, 0, 0], dimension: 1)
     }
   }

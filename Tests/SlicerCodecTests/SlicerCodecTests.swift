@@ -33,12 +33,16 @@ import Testing
   }
 
   @Test func zeroVectorAndBudgetsOfOneOrMoreAreTheOneByteZeroMessage() throws {
-    for (vector, budget) in [([Float](repeating: 0, count: 8), 1e-3), ([0, -0.0], 0), (x, 1), (x, 7)] {
+    for (vector, budget) in [
+      ([Float](repeating: 0, count: 8), 1e-3), ([0, -0.0], 0), (x, 1), (x, 7),
+    ] {
       let codec = CodecSpec.slicer(budget: budget).makeCodec()
       let e = codec.encode(vector)
       #expect(e.bytes == [0x00])
       #expect(e.stats.mode == "zero" && e.stats.totalBits == 8)
-      #expect(try codec.decode([0x00], dimension: vector.count) == [Float](repeating: 0, count: vector.count))
+      #expect(
+        try codec.decode([0x00], dimension: vector.count)
+          == [Float](repeating: 0, count: vector.count))
     }
     #expect(CodecSpec.slicer(budget: 1).makeCodec().encode(x).stats.distortion == 1)
   }
@@ -105,7 +109,8 @@ import Testing
       for budget in [1e-4, 1e-2, 0.2] {
         let v = SyntheticFeatures.vector(kind, dimension: 333, rng: &rng)
         let energy = v.reduce(0.0) { $0 + Double($1) * Double($1) }
-        let streams = v.withUnsafeBufferPointer { [SignStream($0, negative: false), SignStream($0, negative: true)] }
+        let (positive, negative) = SignStream.split(v)
+        let streams = [positive, negative]
         let planner = SlicerPlanner(streams: streams, dimension: 333, maxGroups: 8)
         let (allocator, plan) = try #require(planner.plan(allowedError: budget * energy))
         let message = allocator.message(for: plan)
@@ -126,7 +131,8 @@ import Testing
       let e = CodecSpec.slicer(budget: budget).makeCodec().encode(v)
       let s = e.stats
       #expect(s.totalBits == 8 * e.bytes.count)
-      #expect(s.headerBits + s.positionBits + s.scaleBits + s.valueBits + s.paddingBits == s.totalBits)
+      #expect(
+        s.headerBits + s.positionBits + s.scaleBits + s.valueBits + s.paddingBits == s.totalBits)
       #expect(s.paddingBits >= 0 && s.paddingBits < 16)
       #expect(s.groups.filter { $0.sign == .positive }.map(\.count).reduce(0, +) == s.kPositive)
       #expect(s.groups.filter { $0.sign == .negative }.map(\.count).reduce(0, +) == s.kNegative)
@@ -154,6 +160,7 @@ import Testing
     let codec = CodecSpec.slicer(budget: 1e-2).makeCodec()
     let e = codec.encode(v)
     #expect(e.stats.mode == "sparse")
-    #expect(try Distortion.relativeSquaredError(v, codec.decode(e.bytes, dimension: v.count)) <= 1e-2)
+    #expect(
+      try Distortion.relativeSquaredError(v, codec.decode(e.bytes, dimension: v.count)) <= 1e-2)
   }
 }

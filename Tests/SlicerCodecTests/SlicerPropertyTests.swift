@@ -60,7 +60,10 @@ import Testing
 
   @Test func everySpecRoundTripsEveryKind() throws {
     var rng = SplitMix64(seed: 4000)
-    let specs = ["none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "topk:1.0:8", "slicer:0.01", "slicer:1e-3:g=2"]
+    let specs = [
+      "none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "topk:1.0:8", "slicer:0.01",
+      "slicer:1e-3:g=2",
+    ]
     for text in specs {
       let codec = try CodecSpec(parsing: text).makeCodec()
       for kind in SyntheticFeatures.Kind.allCases {
@@ -69,10 +72,14 @@ import Testing
           let e = codec.encode(x)
           let decoded = try codec.decode(e.bytes, dimension: d)
           #expect(decoded.count == d)
-          #expect(Distortion.relativeSquaredError(x, decoded) == e.stats.distortion, "\(text) \(kind) \(d)")
+          #expect(
+            Distortion.relativeSquaredError(x, decoded) == e.stats.distortion,
+            "\(text) \(kind) \(d)")
           #expect(e.stats.totalBits == 8 * e.bytes.count)
           let s = e.stats
-          #expect(s.headerBits + s.positionBits + s.scaleBits + s.valueBits + s.paddingBits == s.totalBits)
+          #expect(
+            s.headerBits + s.positionBits + s.scaleBits + s.valueBits + s.paddingBits == s.totalBits
+          )
         }
       }
     }

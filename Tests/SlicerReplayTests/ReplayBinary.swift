@@ -68,3 +68,41 @@ struct Scratch: ~Copyable {
 
   deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+/// `slicer serve --model <model> --port 0` in the background for one test; stopped (SIGTERM,
+/// by its own pid) when the value goes away.
+final class TailServerProcess {
+  let process = Process()
+  let port: Int
+
+  init(model: String) throws {
+    process.executableURL = ReplayBinary.url
+    process.arguments = ["serve", "--model", model, "--port", "0"]
+    process.currentDirectoryURL = Fixtures.repository
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // The first line is "listening on 127.0.0.1:PORT: …".
+    var text = ""
+    while !text.contains("\n") {
+      let data = out.fileHandleForReading.availableData
+      if data.isEmpty { break }
+      text += String(decoding: data, as: UTF8.self)
+    }
+    guard let range = text.range(of: "127.0.0.1:"),
+      let port = Int(text[range.upperBound...].prefix(while: \.isNumber))
+    else {
+      process.terminate()
+      process.waitUntilExit()
+      throw CocoaError(.fileReadCorruptFile, userInfo: ["output": text])
+    }
+    self.port = port
+  }
+
+  deinit {
+    process.terminate()
+    process.waitUntilExit()
+  }
+}

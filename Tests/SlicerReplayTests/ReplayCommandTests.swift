@@ -128,6 +128,55 @@ struct ReplayCommandTests {
     #expect(result.stderr.contains("tokens  bits/token"))
   }
 
+  @Test func throughAServerTheTranscriptsMatchTheInProcessGoldens() throws {
+    let server = try TailServerProcess(model: "Tests/Fixtures/tiny-opt")
+    for codec in ["int8", "slicer:1e-3"] {
+      let golden =
+        "Tests/Fixtures/transcripts/golden/tiny-basics/split-2_"
+        + (codec == "int8" ? "int8.md" : "slicer-0.001.md")
+      let result = try ReplayBinary.run(
+        [
+          "replay", "Prompts/basics.prompt", "--codec", codec, "--server",
+          "127.0.0.1:\(server.port)", "--check", golden,
+        ] + Self.model)
+      #expect(result.status == 0, "\(codec): \(result.stdout) \(result.stderr)")
+      #expect(result.stdout.contains("same"), "\(codec)")
+    }
+  }
+
+  @Test func serverDirectivesMoveTheTailAndChangeNothingElse() throws {
+    let server = try TailServerProcess(model: "Tests/Fixtures/tiny-opt")
+    let scratch = try Scratch()
+    let body = "/max-tokens 3\n/codec slicer:1e-3\nHi.\n# a\nAnd again.\n# b\nLast.\n"
+    let plain = try scratch.write("plain.prompt", body)
+    let moved = try scratch.write(
+      "moved.prompt",
+      body.replacingOccurrences(of: "# a", with: "/server 127.0.0.1:\(server.port)")
+        .replacingOccurrences(of: "# b", with: "/server local"))
+    for file in [plain, moved] {
+      let result = try ReplayBinary.run(
+        ["replay", file, "--transcript", file + ".md"] + Self.model)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let before = try scratch.read("plain.prompt.md").replacingOccurrences(of: plain, with: "X")
+    let after = try scratch.read("moved.prompt.md").replacingOccurrences(of: moved, with: "X")
+    let changes = GoldenCheck.compare(golden: before, actual: after).changes
+    #expect(
+      changes.allSatisfy { $0.kind == .added && ($0.text.isEmpty || $0.text.hasPrefix("- line ")) })
+    #expect(
+      changes.map(\.text).filter { !$0.isEmpty } == [
+        "- line 4: `/server 127.0.0.1:\(server.port)`", "- line 6: `/server local`",
+      ])
+    let tails = after.split(separator: "\n").filter {
+      Transcript.isRunLine($0) && $0.contains("; tail ")
+    }
+    .map { $0.split(separator: ";").last.map(String.init) ?? "" }
+    #expect(
+      tails == [
+        " tail in-process -->", " tail 127.0.0.1:\(server.port) -->", " tail in-process -->",
+      ])
+  }
+
   @Test func updateNeedsCheck() throws {
     let result = try ReplayBinary.run(["replay", "x.prompt", "--update"])
     #expect(result.status == 64)
