@@ -5,7 +5,7 @@ import SlicerModel
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench", abstract: "Measure speed and memory.",
-    subcommands: [BenchDecodeCommand.self])
+    subcommands: [BenchDecodeCommand.self, BenchServerCommand.self])
 }
 
 struct BenchDecodeCommand: ParsableCommand {
