@@ -71,7 +71,8 @@ struct ServerOptions: ParsableArguments {
     let out = stats.totalSent
     let back = stats.totalReceived
     return String(
-      format: "tail at %@: wire %.2f MB out, %.2f MB back (%d and %d frames)", server.description, Double(out.bytes) / 1e6,
+      format: "tail at %@: wire %.2f MB out, %.2f MB back (%d and %d frames)", server.description,
+      Double(out.bytes) / 1e6,
       Double(back.bytes) / 1e6, out.frames, back.frames)
   }
 }

@@ -34,7 +34,9 @@ import Testing
       #expect(r.bitsPerToken == l.bitsPerToken, "\(r.codec)")
       #expect(r.distortion == l.distortion, "\(r.codec)")
       #expect(r.top1Agreement == l.top1Agreement, "\(r.codec)")
-      #expect(abs(r.perplexity / l.perplexity - 1) < 1e-6, "\(r.codec): \(r.perplexity) vs \(l.perplexity)")
+      #expect(
+        abs(r.perplexity / l.perplexity - 1) < 1e-6,
+        "\(r.codec): \(r.perplexity) vs \(l.perplexity)")
       if r.codec == "none" {
         #expect(l.kl == 0 && r.kl > 0 && r.kl < Self.klFloorBound, "the wire's floor: \(r.kl)")
       } else {
@@ -128,7 +130,8 @@ struct EvalCommandThroughServerTests {
   func eval(_ extra: [String], json: URL? = nil) throws -> SlicerBinary.Result {
     try SlicerBinary.run(
       [
-        "eval", "--model", model, "--text", text.path, "--ctx", "64", "--max-windows", "1", "--codecs", "int8,slicer:1e-3",
+        "eval", "--model", model, "--text", text.path, "--ctx", "64", "--max-windows", "1",
+        "--codecs", "int8,slicer:1e-3",
       ] + (json.map { ["--json", $0.path] } ?? []) + extra)
   }
 
