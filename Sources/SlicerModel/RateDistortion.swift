@@ -48,8 +48,8 @@ public struct RateDistortionRow: Sendable, Codable, Equatable {
 /// rendering of the distributions adds (exactly 0 in-process; ≈ 2.5e-6 nats on the tiny OPT
 /// model through fp16, PROTOCOL.md §9). That floor is a bias, not noise — normalizing rounded
 /// log-probs adds about half the variance of the rounding — so every other codec's KL has it
-/// subtracted position by position, which leaves the remote figures within ~1e-7 of the
-/// in-process ones.
+/// subtracted position by position, which leaves the remote KL within 1e-4 of the in-process
+/// one (relative).
 public struct RateDistortionEvaluator {
   public var model: any DecoderModel
   public var split: Int
