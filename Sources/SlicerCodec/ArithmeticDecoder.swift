@@ -51,13 +51,15 @@ struct ArithmeticDecoder {
     return (r, offset)
   }
 
-  /// The same for a general total (≤ 2^32).
+  /// The same for a general total, as the cell width and ⌊offset / width⌋: the symbol is the
+  /// one with cumulative ≤ target < cumulative + frequency (for integers, r·cum ≤ offset ⟺
+  /// cum ≤ ⌊offset/r⌋). Throws when the offset lies in the unused sliver beyond r·total.
   @inline(__always)
-  func cell(total: UInt64) throws(CodecError) -> (width: UInt64, offset: UInt64) {
+  func target(total: UInt64) throws(CodecError) -> (width: UInt64, target: UInt64) {
     let r = (high - low + 1) / total
-    let offset = value - low
-    guard offset < r * total else { throw corrupt("a kept entry's group") }
-    return (r, offset)
+    let target = (value - low) / r
+    guard target < total else { throw corrupt("a kept entry's group") }
+    return (r, target)
   }
 
   /// Narrows to the cell [width·cumulative, width·(cumulative + frequency)) found by the caller.

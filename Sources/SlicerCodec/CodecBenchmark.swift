@@ -14,6 +14,17 @@ public enum CodecBenchmark {
     public var meanBits: Double
     public var meanDistortion: Double
     public var maxDistortion: Double
+    /// 10th and 90th percentiles of the per-vector times (µs), in the same order: encode,
+    /// decode, encode + decode.
+    public var encodeSpread = Spread()
+    public var decodeSpread = Spread()
+    public var roundTripSpread = Spread()
+  }
+
+  /// The 10th and 90th percentile of a set of times, µs.
+  public struct Spread: Sendable, Equatable {
+    public var p10 = 0.0
+    public var p90 = 0.0
   }
 
   /// Runs `iterations` vectors (at least 1) of width `dimension` through each spec.
@@ -25,36 +36,62 @@ public enum CodecBenchmark {
     let vectors = (0..<max(1, iterations)).map { _ in
       SyntheticFeatures.vector(kind, dimension: dimension, rng: &rng)
     }
+    return run(vectors: vectors, specs: specs)
+  }
+
+  /// Runs the given vectors (at least one, all of one width) through each spec. Specs are
+  /// interleaved per vector (every spec encodes vector i before any encodes vector i + 1), so
+  /// a burst of load from elsewhere on the machine hits all of them alike.
+  public static func run(vectors: [[Float]], specs: [CodecSpec]) -> [Row] {
+    precondition(!vectors.isEmpty, "benchmark needs at least one vector")
+    let dimension = vectors[0].count
+    precondition(vectors.allSatisfy { $0.count == dimension }, "vectors differ in width")
     let clock = ContinuousClock()
-    return specs.map { spec in
-      let codec = spec.makeCodec()
-      _ = codec.encode(vectors[0])  // warm up
-      var encode = [UInt64]()
-      var decode = [UInt64]()
-      var both = [UInt64]()
-      var bits = 0.0
-      var distortion = 0.0
-      var worst = 0.0
-      for x in vectors {
+    let codecs = specs.map { $0.makeCodec() }
+    for codec in codecs { _ = codec.encode(vectors[0]) }  // warm up
+    var encode = [[UInt64]](repeating: [], count: specs.count)
+    var decode = encode
+    var both = encode
+    var bits = [Double](repeating: 0, count: specs.count)
+    var distortion = bits
+    var worst = bits
+    for x in vectors {
+      for (c, codec) in codecs.enumerated() {
         let start = clock.now
         let message = codec.encode(x)
         let encoded = clock.now
         let decoded = try? codec.decode(message.bytes, dimension: dimension)
         let end = clock.now
-        precondition(decoded != nil, "\(spec) failed to decode its own message")
-        encode.append(encoded.nanoseconds(since: start))
-        decode.append(end.nanoseconds(since: encoded))
-        both.append(end.nanoseconds(since: start))
-        bits += Double(message.stats.totalBits)
-        distortion += message.stats.distortion
-        worst = max(worst, message.stats.distortion)
+        precondition(decoded != nil, "\(specs[c]) failed to decode its own message")
+        encode[c].append(encoded.nanoseconds(since: start))
+        decode[c].append(end.nanoseconds(since: encoded))
+        both[c].append(end.nanoseconds(since: start))
+        bits[c] += Double(message.stats.totalBits)
+        distortion[c] += message.stats.distortion
+        worst[c] = max(worst[c], message.stats.distortion)
       }
-      let n = Double(vectors.count)
-      return Row(
-        spec: spec, dimension: dimension, medianEncodeMicroseconds: median(encode),
-        medianDecodeMicroseconds: median(decode), medianRoundTripMicroseconds: median(both),
-        meanBits: bits / n, meanDistortion: distortion / n, maxDistortion: worst)
     }
+    let n = Double(vectors.count)
+    return specs.indices.map { c in
+      Row(
+        spec: specs[c], dimension: dimension,
+        medianEncodeMicroseconds: percentile(encode[c], 0.5),
+        medianDecodeMicroseconds: percentile(decode[c], 0.5),
+        medianRoundTripMicroseconds: percentile(both[c], 0.5),
+        meanBits: bits[c] / n, meanDistortion: distortion[c] / n, maxDistortion: worst[c],
+        encodeSpread: spread(encode[c]), decodeSpread: spread(decode[c]),
+        roundTripSpread: spread(both[c]))
+    }
+  }
+
+  private static func spread(_ values: [UInt64]) -> Spread {
+    Spread(p10: percentile(values, 0.1), p90: percentile(values, 0.9))
+  }
+
+  /// The value at rank ⌊q·n⌋ of the sorted values (the upper median for q = ½), in µs.
+  private static func percentile(_ values: [UInt64], _ q: Double) -> Double {
+    let sorted = values.sorted()
+    return Double(sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))]) / 1000
   }
 
   /// Fixed-width text table of `rows`.
@@ -69,11 +106,6 @@ public enum CodecBenchmark {
       )
     }
     return lines.joined(separator: "\n")
-  }
-
-  private static func median(_ values: [UInt64]) -> Double {
-    let sorted = values.sorted()
-    return Double(sorted[sorted.count / 2]) / 1000
   }
 
   private static func format(_ v: Double, _ width: Int, digits: Int = 1) -> String {

@@ -27,6 +27,26 @@ public enum Distortion {
     return error / energy
   }
 
+  /// `relativeSquaredError` over buffers, the same arithmetic in the same order.
+  static func relativeSquaredError(_ x: UnsafeBufferPointer<Float>, _ xHat: UnsafePointer<Float>)
+    -> Double
+  {
+    var error = 0.0
+    var energy = 0.0
+    for i in 0..<x.count {
+      let a = x[i]
+      let b = xHat[i]
+      energy += Double(a) * Double(a)
+      if a.bitPattern != b.bitPattern {
+        let diff = Double(a) - Double(b)
+        error += diff * diff
+      }
+    }
+    if error == 0 { return 0 }
+    if energy == 0 { return .infinity }
+    return error / energy
+  }
+
   /// Signal-to-noise ratio in dB for a relative squared error: −10·log10(d); +∞ at d = 0.
   public static func snrDB(_ distortion: Double) -> Double {
     if distortion == 0 { return .infinity }

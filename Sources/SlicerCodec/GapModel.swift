@@ -24,6 +24,9 @@ struct GapModel {
   /// Q(g) and g of the current cell's upper edge, advanced by `next()`.
   private(set) var gap = 0
   private var tail = 1.0
+  /// Q(gap + 1) when `advance` has computed it already (else −1), so `next()` need not
+  /// divide again; the same operations give the same value.
+  private var following = -1.0
 
   static let total: UInt64 = 1 << 32
 
@@ -46,12 +49,20 @@ struct GapModel {
   /// ⌊scale·(1−Q)⌋ + g + 1 > target ⟺ scale·(1−Q) ≥ target − g — so the loop converts nothing.
   @inline(__always)
   mutating func advance(to target: UInt64) {
-    let limit = Double(target)
+    advance(toExact: Double(target))
+  }
+
+  /// `advance(to:)` with the target as a Double holding an integer.
+  @inline(__always)
+  mutating func advance(toExact limit: Double) {
     while gap < maxGap {
-      let next = tail * Double(positionsLeft - keptLeft - gap) / Double(positionsLeft - gap)
-      if scale * (1 - next) >= limit - Double(gap) { return }
+      let next = tail * Double(positionsLeft &- keptLeft &- gap) / Double(positionsLeft &- gap)
+      if scale * (1 - next) >= limit - Double(gap) {
+        following = next
+        return
+      }
       tail = next
-      gap += 1
+      gap &+= 1
     }
   }
 
@@ -67,8 +78,11 @@ struct GapModel {
   /// Moves to the next gap and returns cum of the new `gap` (the old gap's upper edge).
   @inline(__always)
   mutating func next() -> UInt64 {
-    tail = tail * Double(positionsLeft - keptLeft - gap) / Double(positionsLeft - gap)
-    gap += 1
+    tail =
+      following >= 0
+      ? following : tail * Double(positionsLeft &- keptLeft &- gap) / Double(positionsLeft &- gap)
+    following = -1
+    gap &+= 1
     return gap > maxGap ? Self.total : UInt64(truncatingIfNeeded: Int(scale * (1 - tail)) &+ gap)
   }
 }

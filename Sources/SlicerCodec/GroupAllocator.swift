@@ -56,6 +56,21 @@ struct GroupAllocator {
 
     var count: Int { stream.count }
 
+    init(m: Int) {
+      self.m = m
+      // Room for every group the format allows, so appends never reallocate.
+      let groups = 2 * (SlicerFormat.maxGroups + SlicerFormat.maxOutliers)
+      stream.reserveCapacity(groups)
+      rankLo.reserveCapacity(groups)
+      rankHi.reserveCapacity(groups)
+      loCode.reserveCapacity(groups)
+      hiCode.reserveCapacity(groups)
+      loValue.reserveCapacity(groups)
+      hiValue.reserveCapacity(groups)
+      bits.reserveCapacity(groups)
+      errors.reserveCapacity(groups * Self.levels)
+    }
+
     mutating func append(stream s: Int, ranks: Range<Int>, lo: Int, hi: Int) {
       stream.append(s)
       rankLo.append(ranks.lowerBound)
@@ -232,19 +247,43 @@ struct GroupAllocator {
 
   /// The message `plan` describes, for the vector the streams came from.
   func message(for plan: Plan) -> SparseMessage {
-    let m = plan.shape.mantissaBits
     var slots = [Int32](repeating: -1, count: dimension)
+    var decoded = [Float](repeating: 0, count: dimension)
+    slots.withUnsafeMutableBufferPointer { slots in
+      decoded.withUnsafeMutableBufferPointer { decoded in
+        fill(plan, slots: slots.baseAddress!, decoded: decoded.baseAddress!)
+      }
+    }
+    return SparseMessage(
+      dimension: dimension, mantissaBits: plan.shape.mantissaBits, streams: plan.layouts,
+      slots: slots)
+  }
+
+  /// Writes `plan`'s per-position slots (−1 when not sent, see `SparseMessage.slot`) and the
+  /// vector the decoder will rebuild (`SparseMessage.reconstruction`'s arithmetic) into
+  /// `slots` and `decoded`, `dimension` entries each; one pass over the kept entries.
+  func fill(
+    _ plan: Plan, slots: UnsafeMutablePointer<Int32>, decoded: UnsafeMutablePointer<Float>
+  ) {
+    slots.update(repeating: -1, count: dimension)
+    decoded.update(repeating: 0, count: dimension)
+    let m = plan.shape.mantissaBits
     for s in 0..<2 where plan.shape.kept[s] > 0 {
       let layout = plan.layouts[s]
       let stream = streams[s]
+      let magnitudes = stream.magnitudes.baseAddress!
+      let indices = stream.indices.baseAddress!
       for j in 0..<layout.bitwidths.count {
         let quantizer = layout.quantizer(j, mantissaBits: m)
+        let base = SparseMessage.slot(stream: s, group: j, index: 0)
         for r in plan.ranks[s][j] {
-          let q = quantizer.index(of: stream.magnitudes[r])
-          slots[Int(stream.indices[r])] = SparseMessage.slot(stream: s, group: j, index: q)
+          let q = quantizer.index(of: magnitudes[r])
+          let i = Int(indices[r])
+          slots[i] = base | Int32(truncatingIfNeeded: q)
+          let magnitude = quantizer.reconstruct(q)
+          decoded[i] = s == 0 ? magnitude : -magnitude
         }
       }
     }
-    return SparseMessage(dimension: dimension, mantissaBits: m, streams: plan.layouts, slots: slots)
   }
 }

@@ -7,7 +7,16 @@ enum InformationBits {
 
   /// log2(n!).
   static func log2Factorial(_ n: Int) -> Double {
-    n < 2 ? 0 : lgamma(Double(n) + 1) * log2e
+    if n < 2 { return 0 }
+    if n < tableSize { return factorialTable[n] }
+    return lgamma(Double(n) + 1) * log2e
+  }
+
+  /// log2(n!) for n < 4096, computed once with the same expression as above (so a table hit
+  /// and a direct computation give the same Double): pricing a plan takes a few dozen.
+  private static let tableSize = 4096
+  private static let factorialTable: [Double] = (0..<tableSize).map {
+    $0 < 2 ? 0 : lgamma(Double($0) + 1) * log2e
   }
 
   /// log2 of the multinomial n! / Π parts! (parts sum to n).

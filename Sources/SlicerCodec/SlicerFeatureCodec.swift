@@ -24,6 +24,8 @@
 struct SlicerFeatureCodec: FeatureCodec {
   let budget: Double
   let maxGroups: Int
+  /// Scratch memory reused across calls (shared by copies of this value).
+  private let workspaces = SlicerWorkspacePool()
 
   init(budget: Double, maxGroups: Int) {
     precondition(budget.isFinite && budget >= 0, "slicer budget must be finite and ≥ 0")
@@ -54,32 +56,46 @@ struct SlicerFeatureCodec: FeatureCodec {
     if !finite { return dense(x, mode: .fp32) }
     if energy == 0 || budget >= 1 { return zero(x) }
 
-    let (positive, negative) = SignStream.split(x)
-    let planner = SlicerPlanner(streams: [positive, negative], dimension: d, maxGroups: maxGroups)
+    if let sparse = workspaces.with({ sparse(x, energy: energy, workspace: $0) }) {
+      return sparse
+    }
+    return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
+  }
+
+  /// The sparse message for `x`, or nil when a dense one is smaller or meets the budget
+  /// where no sparse one did.
+  private func sparse(_ x: [Float], energy: Double, workspace: SlicerWorkspace) -> EncodedFeature? {
+    let d = x.count
+    x.withUnsafeBufferPointer { workspace.load($0) }
+    let planner = SlicerPlanner(streams: workspace.streams, dimension: d, maxGroups: maxGroups)
+    let slots = workspace.slots.baseAddress!
+    let decoded = workspace.decoded.baseAddress!
     // Aim a hair under the budget so the decoder-side sum (different order) stays within it;
     // the self-check below is what guarantees it.
     var target = budget * energy * (1 - 1e-9)
     for _ in 0..<4 {
       guard let (allocator, plan) = planner.plan(allowedError: target) else { break }
-      let message = allocator.message(for: plan)
-      let bytes = SparseMessageCoder.write(message)
-      let decoded = message.reconstruction()
+      allocator.fill(plan, slots: slots, decoded: decoded)
+      let bytes = SparseMessageCoder.write(
+        dimension: d, mantissaBits: plan.shape.mantissaBits, streams: plan.layouts, slots: slots)
       assert(
         (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern)
-          == decoded.map(\.bitPattern),
+          == Array(UnsafeBufferPointer(start: decoded, count: d)).map(\.bitPattern),
         "slicer decoder disagrees with the encoder's reconstruction")
-      let distortion = Distortion.relativeSquaredError(x, decoded)
+      let distortion = x.withUnsafeBufferPointer {
+        Distortion.relativeSquaredError($0, decoded)
+      }
       if distortion <= budget {
         // Dense messages are 1 + 2d (fp16) or 1 + 4d (fp32) bytes; take the smallest that fits.
-        if bytes.count > 1 + 4 * d { break }
+        if bytes.count > 1 + 4 * d { return nil }
         if bytes.count < 1 + 2 * d || !denseFits(x, .fp16) {
           return sparseResult(bytes, plan: plan, distortion: distortion)
         }
-        break
+        return nil
       }
       target *= 0.5 * budget / distortion
     }
-    return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
+    return nil
   }
 
   func decode(_ bytes: [UInt8], dimension: Int) throws(CodecError) -> [Float] {

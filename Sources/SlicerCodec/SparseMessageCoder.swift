@@ -5,44 +5,53 @@ enum SparseMessageCoder {
   // MARK: writing
 
   static func write(_ message: SparseMessage) -> [UInt8] {
-    let d = message.dimension
-    let m = message.mantissaBits
-    let kp = message.streams[0].kept
-    let kn = message.streams[1].kept
+    message.slots.withUnsafeBufferPointer {
+      write(
+        dimension: message.dimension, mantissaBits: message.mantissaBits,
+        streams: message.streams, slots: $0.baseAddress!)
+    }
+  }
+
+  /// Writes the message with these stream layouts whose per-position slots (`dimension` of
+  /// them, see `SparseMessage.slots`) are at `slots`.
+  static func write(
+    dimension d: Int, mantissaBits m: Int, streams: [StreamLayout],
+    slots: UnsafePointer<Int32>
+  ) -> [UInt8] {
+    let kp = streams[0].kept
+    let kn = streams[1].kept
     let k = kp + kn
     precondition(k >= 1 && k <= d, "a sparse message keeps 1…d entries")
-    var writer = BitWriter(reservingBytes: 64)
+    var writer = BitWriter(reservingBytes: 64 + k)
     writer.write(UInt64(SlicerFormat.Mode.sparse.rawValue), count: SlicerFormat.modeBits)
     var ac = ArithmeticEncoder(writer: writer)
     ac.encode(uniform: k - 1, count: d)
     ac.encode(uniform: kp, count: k + 1)
     ac.encode(uniform: m, count: ScaleCode.maxMantissaBits + 1)
-    for stream in message.streams where stream.kept > 0 {
+    for stream in streams where stream.kept > 0 {
       writeHeader(of: stream, mantissaBits: m, into: &ac)
     }
 
     // Each kept entry in position order: its gap, then (sign, group, value) as one symbol.
-    var table = LabelTable(message.streams)
+    var table = LabelTable(streams)
     var keptLeft = k
     var position = 0
-    message.slots.withUnsafeBufferPointer { slots in
-      while keptLeft > 0 {
-        var gap = 0
-        while slots[position + gap] < 0 { gap += 1 }
-        var model = GapModel(positionsLeft: d - position, keptLeft: keptLeft)
-        if model.maxGap > 0 {
-          model.skip(to: gap)
-          let lower = model.lower
-          ac.encode(cumulative: lower, frequency: model.next() - lower, totalBits: 32)
-        }
-        let slot = Int(slots[position + gap])
-        let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
-        let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
-        ac.encode(cumulative: cumulative, frequency: frequency, total: table.total)
-        table.remove(label)
-        keptLeft -= 1
-        position += gap + 1
+    while keptLeft > 0 {
+      var gap = 0
+      while slots[position &+ gap] < 0 { gap &+= 1 }
+      var model = GapModel(positionsLeft: d &- position, keptLeft: keptLeft)
+      if model.maxGap > 0 {
+        model.skip(to: gap)
+        let lower = model.lower
+        ac.encode(cumulative: lower, frequency: model.next() &- lower, totalBits: 32)
       }
+      let slot = Int(slots[position &+ gap])
+      let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
+      let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
+      ac.encode(cumulative: cumulative, frequency: frequency, total: table.total)
+      table.remove(label)
+      keptLeft &-= 1
+      position &+= gap &+ 1
     }
     writer = ac.finish()
     return writer.finish()
@@ -100,36 +109,57 @@ enum SparseMessageCoder {
       layouts[s] = try readHeader(kept: counts[s], stream: s, mantissaBits: m, from: &ac)
     }
     var table = LabelTable(layouts)
-    var quantizers = [GroupQuantizer]()
+    // Per label: the quantizer's lo and step (`GroupQuantizer`), and the sign.
+    let labels = table.count
+    let lows = UnsafeMutablePointer<Double>.allocate(capacity: max(1, labels))
+    let steps = UnsafeMutablePointer<Double>.allocate(capacity: max(1, labels))
+    defer {
+      lows.deallocate()
+      steps.deallocate()
+    }
+    var l = 0
     for s in 0..<2 {
       for j in 0..<layouts[s].bitwidths.count {
-        quantizers.append(layouts[s].quantizer(j, mantissaBits: m))
+        let q = layouts[s].quantizer(j, mantissaBits: m)
+        lows[l] = q.lo
+        steps[l] = q.step
+        l += 1
       }
     }
 
     var out = [Float](repeating: 0, count: d)
+    var decoder = ac
     try out.withUnsafeMutableBufferPointer { (out) throws(CodecError) in
+      let out = out.baseAddress!
+      var ac = decoder
       var keptLeft = k
       var position = 0
       while keptLeft > 0 {
-        var model = GapModel(positionsLeft: d - position, keptLeft: keptLeft)
+        var model = GapModel(positionsLeft: d &- position, keptLeft: keptLeft)
         if model.maxGap > 0 {
           let (r, offset) = try ac.cell(totalBits: 32)
-          model.advance(to: offset / r)
-          position += model.gap
+          // ⌊offset / r⌋ in Double: offset < 2^48 and r < 2^16 are exact, the quotient is
+          // < 2^32 and any non-integer one is ≥ 1/r > 2^-20 from the next integer, so the
+          // correctly rounded quotient truncates to the same integer as the integer division.
+          model.advance(toExact: Double(Int(Double(offset) / Double(r))))
+          position &+= model.gap
           let lower = model.lower
-          ac.take(width: r, cumulative: lower, frequency: model.next() - lower)
+          ac.take(width: r, cumulative: lower, frequency: model.next() &- lower)
         }
-        let (r, offset) = try ac.cell(total: table.total)
-        let (label, index, cumulative, frequency) = table.find(offset: offset, width: r)
+        let (r, target) = try ac.target(total: table.total)
+        let (label, index, cumulative, frequency) = table.find(target: target)
         ac.take(width: r, cumulative: cumulative, frequency: frequency)
         table.remove(label)
-        let magnitude = quantizers[label].reconstruct(index)
+        // GroupQuantizer.reconstruct, inlined over the flat tables.
+        let value = lows[label] + (Double(index) + 0.5) * steps[label]
+        let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
         out[position] = table.isNegative(label) ? -magnitude : magnitude
-        keptLeft -= 1
-        position += 1
+        keptLeft &-= 1
+        position &+= 1
       }
+      decoder = ac
     }
+    ac = decoder
 
     let codedBits = SlicerFormat.modeBits + ac.codedBits
     let expected = (codedBits + 7) / 8
@@ -244,23 +274,25 @@ struct LabelTable: ~Copyable {
     return ((UInt64(before) << 8) &+ UInt64(index) &* frequency, frequency)
   }
 
-  /// The label and value whose cell, scaled by `width`, holds `offset` (< width·total).
+  /// The label and value whose cell holds `target` (< total): the symbol with
+  /// cumulative ≤ target < cumulative + frequency.
   @inline(__always)
-  func find(offset: UInt64, width r: UInt64) -> (
-    label: Int, index: Int, cumulative: UInt64, frequency: UInt64
-  ) {
+  func find(target: UInt64) -> (label: Int, index: Int, cumulative: UInt64, frequency: UInt64) {
     var before: UInt64 = 0
     var label = 0
-    while label < count - 1 {
+    while label < count &- 1 {
       let next = before &+ UInt64(left[label]) << 8
-      if r &* next > offset { break }
+      if next > target { break }
       before = next
       label &+= 1
     }
-    let frequency = UInt64(left[label]) << UInt64(shift[label])
-    // offset < r·(before + n_L·2^8) and frequency·2^b = n_L·2^8, so index < 2^b.
-    let index = (offset &- r &* before) / (r &* frequency)
-    return (label, Int(index), before &+ index &* frequency, frequency)
+    let shift = UInt64(shift[label])
+    let frequency = UInt64(left[label]) << shift
+    // target − before < n_L·2^8 = frequency·2^b (< 2^28 in all), so index < 2^b; dividing the
+    // shifted offset by n_L in 32 bits is the same ⌊(target − before)/frequency⌋.
+    let index = UInt32(truncatingIfNeeded: (target &- before) >> shift)
+      / UInt32(truncatingIfNeeded: left[label])
+    return (label, Int(index), before &+ UInt64(index) &* frequency, frequency)
   }
 
   @inline(__always)

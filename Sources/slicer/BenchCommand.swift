@@ -5,7 +5,7 @@ import SlicerModel
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench", abstract: "Measure speed and memory.",
-    subcommands: [BenchDecodeCommand.self, BenchServerCommand.self])
+    subcommands: [BenchDecodeCommand.self, BenchServerCommand.self, BenchCodecCommand.self])
 }
 
 struct BenchDecodeCommand: ParsableCommand {
