@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see README "Layout"):
-//   SlicerTensor ← SlicerCheckpoint ← SlicerModel ← slicer (CLI)
+//   CKernels ← SlicerTensor ← SlicerCheckpoint ← SlicerModel ← slicer (CLI)
 //   SlicerTokenizer, SlicerCodec stand alone.
 let package = Package(
   name: "slicer",
@@ -16,8 +16,10 @@ let package = Package(
   targets: [
     // OpenBLAS's cblas interface (Debian: libopenblas-dev).
     .systemLibrary(name: "CCBLAS", path: "Sources/CCBLAS"),
+    // Weight-streaming kernels in C (AVX2/F16C chosen at run time) and their thread pool.
+    .target(name: "CKernels"),
     .target(
-      name: "SlicerTensor", dependencies: ["CCBLAS"],
+      name: "SlicerTensor", dependencies: ["CCBLAS", "CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
     .target(name: "SlicerCheckpoint", dependencies: ["SlicerTensor"]),
     .target(name: "SlicerTokenizer"),
