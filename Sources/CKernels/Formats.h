@@ -1,0 +1,39 @@
+// Per-format row kernels: a dot product of one stored row with an fp32 vector, and the decoding
+// of stored rows to fp32. Each exists portably (Rows.c) and for AVX2 (RowsAVX2.c).
+#ifndef CKERNELS_FORMATS_H
+#define CKERNELS_FORMATS_H
+
+#include "Internal.h"
+
+/// Σₖ W[k]·x[k] over one row of `cols` elements. `blockSums` holds Σ x over each 32-element
+/// block (needed by Q4_0/Q4_1, whose offsets factor out of the sum; NULL for other formats).
+typedef float (*ck_dot_fn)(const uint8_t *row, const float *x, const float *blockSums,
+                           int64_t cols);
+
+/// Decodes `rows` consecutive rows starting at `row` into `out` (rows × cols fp32).
+typedef void (*ck_decode_fn)(const uint8_t *row, int64_t rows, int64_t cols, float *out);
+
+typedef struct {
+  ck_dot_fn dot;
+  ck_decode_fn decode;
+} ck_row_kernels;
+
+/// Whether `format` uses the 32-element block sums of x.
+static inline int ck_needs_block_sums(ck_format format) {
+  return format == CK_Q4_0 || format == CK_Q4_1;
+}
+
+ck_row_kernels ck_portable_kernels(ck_format format);
+#if CK_X86
+ck_row_kernels ck_avx2_kernels(ck_format format);
+#endif
+
+/// The kernels this CPU should use for `format`.
+static inline ck_row_kernels ck_kernels(ck_format format) {
+#if CK_X86
+  if (ck_have_avx2()) return ck_avx2_kernels(format);
+#endif
+  return ck_portable_kernels(format);
+}
+
+#endif

@@ -1,0 +1,76 @@
+// Weight-streaming kernels for the decoder's linear layers: dot products and matrix products
+// that read weights in the precision a checkpoint stores them (fp32, fp16, bf16, or ggml's
+// Q8_0 / Q4_0 / Q4_1 blocks), convert them on the fly and accumulate in fp32, split across a
+// small persistent thread pool.
+//
+// Every function picks an AVX2+FMA+F16C implementation when the CPU has those (checked once at
+// run time) and portable C otherwise, so the binary runs on any x86-64 (or other) machine.
+// Callers validate shapes; these functions trust their arguments.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// How a weight matrix's rows are stored. Rows are `cols` elements long and packed back to back
+/// with no padding; nothing needs to be aligned.
+typedef enum {
+  CK_F32 = 0,   // 4-byte IEEE floats
+  CK_F16 = 1,   // 2-byte IEEE half floats
+  CK_BF16 = 2,  // 2-byte bfloat16 (the high half of an fp32)
+  CK_Q8_0 = 3,  // 34-byte blocks of 32: fp16 d, 32 × int8 q; x = d·q
+  CK_Q4_0 = 4,  // 18-byte blocks of 32: fp16 d, 16 bytes of nibbles; x = d·(q − 8)
+  CK_Q4_1 = 5,  // 20-byte blocks of 32: fp16 d, fp16 m, 16 bytes of nibbles; x = d·q + m
+} ck_format;
+
+/// Bytes of one row of `cols` elements (`cols` a multiple of 32 for the block formats).
+size_t ck_row_bytes(ck_format format, int64_t cols);
+
+/// `y (n × rows) = x (n × cols) · Wᵀ + bias`, W `(rows × cols)` stored in `format`, x and y
+/// row-major fp32, `bias` (rows) or NULL. Runs on the thread pool. For the block formats `cols`
+/// must be a multiple of 32.
+void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
+               int64_t n, const float *bias, float *y);
+
+/// Decodes rows `first ..< first + count` of W to fp32 into `out` (count × cols), exactly as
+/// ggml and transformers widen them (one fp32 multiply, then one add for Q4_1).
+void ck_decode_rows(ck_format format, const void *weights, int64_t cols, int64_t first,
+                    int64_t count, float *out);
+
+/// Work on items `begin ..< end` of a `ck_parallel_for`.
+typedef void (*ck_range_fn)(void *context, int64_t begin, int64_t end);
+
+/// Runs `fn` over `0 ..< count` in chunks of `chunk` items, handed out to the pool's threads as
+/// they become free (so a thread slowed by another process does less). Returns when all are
+/// done. Runs everything on the calling thread when the pool is busy (another caller, or a call
+/// from inside a task), when there is one chunk, or with one thread. Chunk boundaries depend
+/// only on `count` and `chunk`, so results do not depend on which thread ran what.
+void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk);
+
+/// A per-thread fp32 scratch buffer of at least `count` floats, 32-byte aligned, reused by later
+/// calls on the same thread (so valid until the next call there). NULL when memory runs out.
+float *ck_scratch(size_t count);
+
+/// Threads the pool uses, the caller included (1 = everything on the calling thread). Defaults to
+/// the number of online CPUs (at most 8), or $SLICER_THREADS when set.
+int ck_thread_count(void);
+/// Changes the thread count for later calls (clamped to 1…8). Not while a kernel runs.
+void ck_set_thread_count(int count);
+
+/// "avx2" when the vector kernels are in use, "portable" otherwise.
+const char *ck_isa(void);
+
+/// Reads `bytes` bytes at `data` (16-byte aligned, `bytes` a multiple of 128) as fast as the CPU
+/// can, on `threads` threads (1 or the pool's count), returning a checksum so the reads cannot
+/// be optimised away. For measuring the machine's read bandwidth.
+double ck_stream_read(const void *data, size_t bytes, int threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,41 @@
+import CKernels
+import Foundation
+
+/// The compute kernels' run-time settings, and a probe of the machine they run on.
+public enum Kernels {
+  /// "avx2" when the AVX2 + FMA + F16C kernels run, "portable" on CPUs without them.
+  public static var instructionSet: String { String(cString: ck_isa()) }
+
+  /// Threads a kernel call is split across, the caller included. Defaults to the number of
+  /// online CPUs (at most 8), or `$SLICER_THREADS`.
+  public static var threadCount: Int {
+    get { Int(ck_thread_count()) }
+    set { ck_set_thread_count(Int32(clamping: newValue)) }
+  }
+
+  /// The machine's read bandwidth in bytes per second: the best of `repeats` passes summing a
+  /// buffer of `bytes` (make it much larger than the last-level cache) on `threads` threads
+  /// (1, or `threadCount`). The buffer is allocated, touched and freed here.
+  public static func measureReadBandwidth(bytes: Int = 256 << 20, threads: Int, repeats: Int = 5)
+    -> Double
+  {
+    let size = max(bytes / 128 * 128, 128)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 4096)
+    defer { buffer.deallocate() }
+    // Touch every page (non-zero, so no page can stay the shared zero page).
+    buffer.initializeMemory(as: UInt8.self, repeating: 1)
+    var best = 0.0
+    var checksum = 0.0
+    for _ in 0..<max(repeats, 1) {
+      let start = ContinuousClock.now
+      checksum += ck_stream_read(buffer.baseAddress, size, Int32(clamping: threads))
+      let elapsed = ContinuousClock.now - start
+      let seconds =
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      if seconds > 0 { best = max(best, Double(size) / seconds) }
+    }
+    // Each pass sums 0x0101…01 per 8 bytes; using the checksum keeps the reads observable.
+    precondition(checksum > 0, "bandwidth probe read nothing")
+    return best
+  }
+}
