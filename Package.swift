@@ -11,11 +11,17 @@ let package = Package(
     .executable(name: "slicer", targets: ["slicer"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     // OpenBLAS's cblas interface (Debian: libopenblas-dev).
     .systemLibrary(name: "CCBLAS", path: "Sources/CCBLAS"),
+    // ncursesw and GNU readline (Debian: libncurses-dev, libreadline-dev), for the TUI.
+    .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+    .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
     // Weight-streaming kernels in C (AVX2/F16C chosen at run time) and their thread pool.
     .target(name: "CKernels"),
     .target(
@@ -31,10 +37,24 @@ let package = Package(
     .target(
       name: "SlicerModel",
       dependencies: ["SlicerTensor", "SlicerCheckpoint", "SlicerTokenizer", "SlicerCodec"]),
+    // `slicer serve` and the TCP tail transport (SwiftNIO), with Prometheus metrics.
+    .target(
+      name: "SlicerServer",
+      dependencies: [
+        "SlicerModel", "SlicerWire", "SlicerCodec",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]),
+    // Prompt files and transcripts (`slicer replay`).
+    .target(name: "SlicerReplay", dependencies: ["SlicerModel", "SlicerCodec"]),
+    // The curses chat (`slicer chat`).
+    .target(name: "SlicerTUI", dependencies: ["SlicerModel", "SlicerCodec", "CNcurses", "CReadline"]),
     .executableTarget(
       name: "slicer",
       dependencies: [
-        "SlicerModel", "SlicerCodec", "SlicerFetch",
+        "SlicerModel", "SlicerCodec", "SlicerFetch", "SlicerServer", "SlicerReplay", "SlicerTUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Test-only helpers (fixture paths); fixtures live in Tests/Fixtures and are found by path.
@@ -46,6 +66,9 @@ let package = Package(
       name: "SlicerTokenizerTests", dependencies: ["SlicerTokenizer", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCodecTests", dependencies: ["SlicerCodec", "SlicerTestSupport"]),
     .testTarget(name: "SlicerWireTests", dependencies: ["SlicerWire", "SlicerTestSupport"]),
+    .testTarget(name: "SlicerServerTests", dependencies: ["SlicerServer", "SlicerTestSupport"]),
+    .testTarget(name: "SlicerReplayTests", dependencies: ["SlicerReplay", "SlicerTestSupport"]),
+    .testTarget(name: "SlicerTUITests", dependencies: ["SlicerTUI", "SlicerTestSupport"]),
     .testTarget(name: "SlicerFetchTests", dependencies: ["SlicerFetch", "SlicerTestSupport"]),
     .testTarget(name: "SlicerModelTests", dependencies: ["SlicerModel", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCLITests", dependencies: ["SlicerModel", "SlicerTestSupport"]),

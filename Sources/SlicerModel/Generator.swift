@@ -8,6 +8,8 @@ public enum StopReason: String, Sendable, Codable {
   case endOfSequence = "eos"
   case contextFull = "context_full"
   case cancelled
+  /// A split change was requested; the caller rebuilds and continues.
+  case splitChange = "split_change"
 }
 
 /// What one step of split generation did: the token, what crossed the link, where time went.
@@ -71,8 +73,12 @@ public struct Generator {
   /// Generates up to `maxTokens` tokens after `prompt` (new positions after what the
   /// conversation already holds), calling `onStep` as each is chosen; `onStep` returns false to
   /// stop. Stops after a token in `stopTokens`, or when the context is full.
+  ///
+  /// `control`, when given, is polled before each step: a stop ends the generation
+  /// (`.cancelled`), a codec change applies to the next step, a split change ends it with
+  /// `.splitChange` (the caller rebuilds the split and continues).
   public mutating func generate(
-    prompt: [Int], maxTokens: Int, stopTokens: Set<Int>,
+    prompt: [Int], maxTokens: Int, stopTokens: Set<Int>, control: GenerationControl? = nil,
     onStep: (StepRecord) throws -> Bool
   ) throws -> StopReason {
     let prompt = (pendingToken.map { [$0] } ?? []) + prompt
@@ -80,11 +86,19 @@ public struct Generator {
     guard head.position + prompt.count <= contextLength else {
       throw GenerationError.promptTooLong(tokens: head.position + prompt.count, limit: contextLength)
     }
-    pendingToken = nil
     var input = prompt
     var produced = 0
     while produced < maxTokens {
+      if let control {
+        if control.isStopRequested { return .cancelled }
+        if let spec = control.takeCodec() { try setCodec(spec) }
+        if let split = control.takeSplit() {
+          control.requestSplit(split)  // left for the caller, who owns the rebuild
+          return .splitChange
+        }
+      }
       let t0 = ContinuousClock.now
+      pendingToken = nil
       let hidden = try head.forward(input)
       let t1 = ContinuousClock.now
       let (payloads, stats) = encoder.encode(hidden)
@@ -108,10 +122,21 @@ public struct Generator {
       // The chosen token must itself pass through the model before the next can be picked.
       if head.position + 1 > contextLength { return .contextFull }
       input = [reply.token]
-      pendingToken = nil
     }
     return .maxTokens
   }
+
+  /// Runs `tokens` through head and tail without sampling from the result: rebuilding a
+  /// conversation after a split change or a reconnect. Any pending token stays pending.
+  public mutating func replay(_ tokens: [Int]) throws {
+    guard !tokens.isEmpty else { return }
+    let (payloads, _) = encoder.encode(try head.forward(tokens))
+    _ = try transport.prefill(payloads, tokens: tokens)
+    context += tokens
+  }
+
+  /// Marks `token` as chosen but not yet fed (restoring a conversation).
+  public mutating func setPending(_ token: Int?) { pendingToken = token }
 
   /// Starts a new conversation on the same model, split and codec.
   public mutating func reset() throws {

@@ -64,9 +64,13 @@ public struct OPTModel: DecoderModel {
     projectIn = e == d ? nil : try linear("project_in", e, d, bias: false)
     projectOut = e == d ? nil : try linear("project_out", d, e, bias: false)
     finalLayerNorm = config.hasFinalLayerNorm ? try layerNorm("final_layer_norm") : nil
+    // transformers ties the head to the token embedding when the config says so, whatever
+    // `lm_head.weight` the file may also carry.
     let head =
-      try weights.optional("lm_head.weight", prefixes: [""], shape: [config.vocabSize, e])?()
-      ?? embedTokens
+      config.tieWordEmbeddings
+      ? embedTokens
+      : try weights.optional("lm_head.weight", prefixes: [""], shape: [config.vocabSize, e])?()
+        ?? embedTokens
     lmHead = Linear(weight: head, bias: nil, inFeatures: e, outFeatures: config.vocabSize)
 
     let bias = config.enableBias

@@ -90,7 +90,7 @@ struct GenerateCommand: ParsableCommand {
       case .contextFull: note += ", stopped: the context of \(loaded.info.contextLength) positions is full"
       case .cancelled: note += ", stopped by Ctrl-C"
       case .endOfSequence: note += ", end of sequence"
-      case .maxTokens: break
+      case .maxTokens, .splitChange: break
       }
       Output.error(note + "]\n")
     }

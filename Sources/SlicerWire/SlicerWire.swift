@@ -1,1 +1,0 @@
-// SlicerWire module.
