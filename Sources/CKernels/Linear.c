@@ -20,13 +20,15 @@ enum { panelRows = 4, tileInputs = 3 };
 
 int ck_have_avx2(void) {
 #if CK_X86
-  static int cached = -1;
-  if (cached < 0) {
+  static _Atomic int cached = -1;
+  int have = cached;
+  if (have < 0) {
     __builtin_cpu_init();
-    cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-             && __builtin_cpu_supports("f16c");
+    have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+           && __builtin_cpu_supports("f16c");
+    cached = have;
   }
-  return cached;
+  return have;
 #else
   return 0;
 #endif
@@ -34,14 +36,25 @@ int ck_have_avx2(void) {
 
 const char *ck_isa(void) { return ck_have_avx2() ? "avx2" : "portable"; }
 
-void ck_decode_rows(ck_format format, const void *weights, int64_t cols, int64_t first,
-                    int64_t count, float *out) {
+static void decodeRows(ck_row_kernels kernels, ck_format format, const void *weights,
+                       int64_t cols, int64_t first, int64_t count, float *out) {
   if (count <= 0 || cols <= 0) return;
   const uint8_t *base = (const uint8_t *)weights + (size_t)first * ck_row_bytes(format, cols);
-  ck_kernels(format).decode(base, count, cols, out);
+  kernels.decode(base, count, cols, out);
+}
+
+void ck_decode_rows(ck_format format, const void *weights, int64_t cols, int64_t first,
+                    int64_t count, float *out) {
+  decodeRows(ck_kernels(format), format, weights, cols, first, count, out);
+}
+
+void ck_decode_rows_portable(ck_format format, const void *weights, int64_t cols, int64_t first,
+                             int64_t count, float *out) {
+  decodeRows(ck_portable_kernels(format), format, weights, cols, first, count, out);
 }
 
 typedef struct {
+  int vector;  // AVX2 tiles (the row kernels are chosen to match)
   ck_row_kernels kernels;
   const uint8_t *weights;
   size_t rowBytes;
@@ -55,7 +68,7 @@ typedef struct {
 
 // MARK: - One input row
 
-static void vectorRows(void *context, int64_t begin, int64_t end) {
+static void dotRows(void *context, int64_t begin, int64_t end) {
   const Product *p = context;
   for (int64_t r = begin; r < end; r++) {
     float v = p->kernels.dot(p->weights + (size_t)r * p->rowBytes, p->x, p->blockSums, p->cols);
@@ -122,10 +135,10 @@ CK_AVX2 static void tileAVX2Any(int R, int S, const float *x, const float *w, in
 }
 #endif
 
-static void tileAny(int R, int S, const float *x, const float *w, int64_t cols, float *y,
-                    int64_t ldy, const float *bias) {
+static void tileAny(int vector, int R, int S, const float *x, const float *w, int64_t cols,
+                    float *y, int64_t ldy, const float *bias) {
 #if CK_X86
-  if (ck_have_avx2()) {
+  if (vector) {
     tileAVX2Any(R, S, x, w, cols, y, ldy, bias);
     return;
   }
@@ -145,16 +158,17 @@ static void matrixPanels(void *context, int64_t begin, int64_t end) {
     const float *bias = p->bias ? p->bias + first : NULL;
     for (int64_t i = 0; i < p->n; i += tileInputs) {
       int R = (int)(p->n - i < tileInputs ? p->n - i : tileInputs);
-      tileAny(R, S, p->x + i * p->cols, panel, p->cols, p->y + i * p->rows + first, p->rows, bias);
+      tileAny(p->vector, R, S, p->x + i * p->cols, panel, p->cols, p->y + i * p->rows + first, p->rows, bias);
     }
   }
 }
 
-void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
-               int64_t n, const float *bias, float *y) {
+static void linear(int vector, ck_format format, const void *weights, int64_t rows, int64_t cols,
+                   const float *x, int64_t n, const float *bias, float *y) {
   if (rows <= 0 || n <= 0) return;
   Product p = {
-      .kernels = ck_kernels(format), .weights = weights, .rowBytes = ck_row_bytes(format, cols),
+      .vector = vector,
+      .kernels = vector ? ck_kernels(format) : ck_portable_kernels(format), .weights = weights, .rowBytes = ck_row_bytes(format, cols),
       .rows = rows, .cols = cols, .x = x, .n = n, .blockSums = NULL, .bias = bias, .y = y};
   if (n == 1) {
     float *sums = NULL;
@@ -172,9 +186,19 @@ void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols
     // handing them out costs nothing.
     int64_t chunk = (int64_t)(32768 / (p.rowBytes ? p.rowBytes : 1));
     if (chunk < 8) chunk = 8;
-    ck_parallel_for(vectorRows, &p, rows, chunk);
+    ck_parallel_for(dotRows, &p, rows, chunk);
     free(sums);
     return;
   }
   ck_parallel_for(matrixPanels, &p, (rows + panelRows - 1) / panelRows, 4);
+}
+
+void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
+               int64_t n, const float *bias, float *y) {
+  linear(ck_have_avx2(), format, weights, rows, cols, x, n, bias, y);
+}
+
+void ck_linear_portable(ck_format format, const void *weights, int64_t rows, int64_t cols,
+                        const float *x, int64_t n, const float *bias, float *y) {
+  linear(0, format, weights, rows, cols, x, n, bias, y);
 }

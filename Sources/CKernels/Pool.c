@@ -10,12 +10,22 @@
 // A worker that saw the old generation after announcing itself as a sleeper is seen by the
 // caller's sleeper check, and the caller's broadcast cannot slip between the worker's check and
 // its wait because both hold the mutex.
+//
+// On a machine busier than its cores, the OS deschedules a worker for a whole time slice
+// (milliseconds) while the caller waits for its last chunk, and two threads become much slower
+// than one. So the pool measures both: calls are timed per shape (function, count, chunk), most
+// calls run in the preferred mode, and a short probe every `phaseCalls` calls runs the other
+// mode; after each probe the mode whose calls took less time in total becomes the preferred one.
+// Which thread computes an item never changes its value, so this only changes speed.
 #define _GNU_SOURCE
 #include "Internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #if CK_X86
@@ -25,7 +35,14 @@
 #define CK_PAUSE() ((void)0)
 #endif
 
-enum { maxThreads = 8, spinLimit = 20000 };
+enum {
+  maxThreads = 8,
+  spinLimit = 20000,  // pauses (~0.3–1 ms) before a worker sleeps
+  yieldAfter = 2000,  // pauses before a waiting caller starts yielding its core
+  phaseCalls = 1024,  // calls between the starts of two probes
+  probeCalls = 128,   // calls per probe of the other mode
+  shapeSlots = 64,    // distinct call shapes timed
+};
 
 typedef struct {
   ck_range_fn fn;
@@ -45,6 +62,21 @@ static _Atomic int running;  // workers still inside the current job
 static atomic_flag inUse = ATOMIC_FLAG_INIT;
 static int started;  // workers created so far (guarded by poolLock)
 static _Atomic int threadCount;  // 0 until first read
+// Owned by whoever holds `inUse`:
+typedef struct {
+  ck_range_fn fn;
+  int64_t count, chunk;
+  double nanoseconds[2];  // moving averages: [0] on the caller alone, [1] on the pool
+} Shape;
+static Shape shapes[shapeSlots];
+static int preferPool = 1;
+static uint64_t timedCalls;
+
+static inline uint64_t nanoseconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 static void runChunks(const Job *j) {
   for (;;) {
@@ -137,6 +169,56 @@ static int ensureWorkers(int threads) {
   return available < threads ? available : threads;
 }
 
+/// Publishes a job, takes part in it, and waits for every worker to acknowledge it.
+static void runOnPool(ck_range_fn fn, void *context, int64_t count, int64_t chunk, int threads) {
+  job = (Job){.fn = fn, .context = context, .count = count, .chunk = chunk, .threads = threads};
+  atomic_store(&nextItem, 0);
+  atomic_store(&running, started);  // every worker acknowledges (see workerMain)
+  atomic_fetch_add(&generation, 1);
+  if (atomic_load(&sleepers) > 0) {
+    pthread_mutex_lock(&poolLock);
+    pthread_cond_broadcast(&poolWake);
+    pthread_mutex_unlock(&poolLock);
+  }
+  runChunks(&job);
+  // The workers finish their last chunk about when we do, unless one was descheduled.
+  int spins = 0;
+  while (atomic_load(&running) > 0) {
+    if (++spins < yieldAfter) {
+      CK_PAUSE();
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+/// Adds one call's duration to its shape's moving average for the mode it ran in.
+static void record(ck_range_fn fn, int64_t count, int64_t chunk, int usePool, double duration) {
+  uint64_t hash = ((uint64_t)(uintptr_t)fn ^ (uint64_t)count * 0x9E3779B97F4A7C15u
+                   ^ (uint64_t)chunk * 0xC2B2AE3D27D4EB4Fu);
+  for (int probe = 0; probe < shapeSlots; probe++) {
+    Shape *shape = &shapes[(hash + (uint64_t)probe) % shapeSlots];
+    if (shape->fn == NULL) *shape = (Shape){.fn = fn, .count = count, .chunk = chunk};
+    if (shape->fn != fn || shape->count != count || shape->chunk != chunk) continue;
+    double *average = &shape->nanoseconds[usePool];
+    *average = *average == 0 ? duration : *average + (duration - *average) / 8;
+    return;
+  }
+}
+
+/// Prefers the pool unless the shapes timed both ways took longer on it than alone.
+static void choosePreferredMode(void) {
+  double alone = 0, pooled = 0;
+  for (int i = 0; i < shapeSlots; i++) {
+    if (shapes[i].nanoseconds[0] > 0 && shapes[i].nanoseconds[1] > 0) {
+      alone += shapes[i].nanoseconds[0];
+      pooled += shapes[i].nanoseconds[1];
+    }
+  }
+  if (alone > 0) preferPool = pooled <= alone;
+  if (getenv("CK_DEBUG")) fprintf(stderr, "pool %.0f us, alone %.0f us -> %s\n", pooled / 1e3, alone / 1e3, preferPool ? "pool" : "alone");
+}
+
 void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk) {
   if (count <= 0) return;
   if (chunk < 1) chunk = 1;
@@ -153,25 +235,17 @@ void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk
     fn(context, 0, count);
     return;
   }
-  job = (Job){.fn = fn, .context = context, .count = count, .chunk = chunk, .threads = threads};
-  atomic_store(&nextItem, 0);
-  atomic_store(&running, started);  // every worker acknowledges (see workerMain)
-  atomic_fetch_add(&generation, 1);
-  if (atomic_load(&sleepers) > 0) {
-    pthread_mutex_lock(&poolLock);
-    pthread_cond_broadcast(&poolWake);
-    pthread_mutex_unlock(&poolLock);
+  uint64_t phase = timedCalls++ % phaseCalls;
+  int probing = phase >= phaseCalls - probeCalls;
+  int usePool = probing ? !preferPool : preferPool;
+  uint64_t start = nanoseconds();
+  if (usePool) {
+    runOnPool(fn, context, count, chunk, threads);
+  } else {
+    fn(context, 0, count);
   }
-  runChunks(&job);
-  // The workers finish their last chunk about when we do; yield if one was descheduled.
-  int spins = 0;
-  while (atomic_load(&running) > 0) {
-    if (++spins < spinLimit) {
-      CK_PAUSE();
-    } else {
-      sched_yield();
-    }
-  }
+  record(fn, count, chunk, usePool, (double)(nanoseconds() - start));
+  if (phase == phaseCalls - 1) choosePreferredMode();
   atomic_flag_clear(&inUse);
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SlicerCheckpoint
+import SlicerTensor
 import SlicerTokenizer
 
 /// Builds a Llama-family model, its tokenizer and chat template from one GGUF file.
@@ -61,9 +62,26 @@ enum GGUFModelLoader {
   }
 }
 
-/// A GGUF file as the model's weight source (dequantized to fp32 at load).
+/// A GGUF file as the model's weight source. Matrices stay in their stored blocks (Q8_0, Q4_0,
+/// Q4_1, F16, BF16, F32), read in place from the file's mapping, which they keep alive; vectors
+/// (norm weights) are decoded to fp32.
 struct GGUFWeights: WeightProvider {
   let file: GGUFFile
   func shape(of name: String) -> [Int]? { file.tensors[name]?.shape }
   func floats(_ name: String) throws -> [Float] { try file.floats(name) }
+
+  func matrix(_ name: String) throws -> WeightMatrix {
+    let info = try file.tensor(name)
+    let (rows, columns) = try Self.matrixShape(name, info.shape)
+    guard let format = WeightFormat(info.type) else {
+      throw ModelLoadError.unreadableWeights(
+        name: name, reason: "its \(info.type) blocks have no kernel (supported: \(WeightFormat.allCases))")
+    }
+    let storage = WeightBytes(borrowing: try file.rawBytes(name), keepingAlive: file)
+    do {
+      return try WeightMatrix(format: format, rows: rows, columns: columns, storage: storage)
+    } catch {
+      throw ModelLoadError.unreadableWeights(name: name, reason: error.description)
+    }
+  }
 }

@@ -28,20 +28,24 @@ public struct Linear: Sendable {
       weight: WeightMatrix(floats: weight, rows: outFeatures, columns: inFeatures), bias: bias)
   }
 
-  public func callAsFunction(_ x: Matrix) -> Matrix {
+  public func callAsFunction(_ x: Matrix) -> Matrix { product(x, portable: false) }
+
+  /// `x·Wᵀ + b` by the fastest kernels the CPU has, or by the portable ones (for tests).
+  func product(_ x: Matrix, portable: Bool) -> Matrix {
     precondition(x.columns == inFeatures, "Linear expects \(inFeatures) columns, got \(x.columns)")
     var y = Matrix(zeros: x.rows, outFeatures)
     guard x.rows > 0, outFeatures > 0, let w = weight.storage.bytes.baseAddress else { return y }
+    let kernel = portable ? ck_linear_portable : ck_linear
     let format = weight.format.kernelFormat
     let (rows, columns, n) = (Int64(outFeatures), Int64(inFeatures), Int64(x.rows))
     x.values.withUnsafeBufferPointer { xp in
       y.values.withUnsafeMutableBufferPointer { yp in
         if let bias {
           bias.withUnsafeBufferPointer { b in
-            ck_linear(format, w, rows, columns, xp.baseAddress, n, b.baseAddress, yp.baseAddress)
+            kernel(format, w, rows, columns, xp.baseAddress, n, b.baseAddress, yp.baseAddress)
           }
         } else {
-          ck_linear(format, w, rows, columns, xp.baseAddress, n, nil, yp.baseAddress)
+          kernel(format, w, rows, columns, xp.baseAddress, n, nil, yp.baseAddress)
         }
       }
     }

@@ -62,9 +62,17 @@ public struct WeightMatrix: Sendable {
   /// Decodes rows `range` to fp32 into `destination` (`range.count × columns` floats), exactly
   /// as `QuantizedBlocks.dequantize` and `DType.convert` would.
   public func decodeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+    decodeRows(range, into: destination, portable: false)
+  }
+
+  /// `decodeRows` by the fastest kernels the CPU has, or by the portable ones (for tests).
+  func decodeRows(
+    _ range: Range<Int>, into destination: UnsafeMutablePointer<Float>, portable: Bool
+  ) {
     precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) of \(rows)")
     guard !range.isEmpty, let base = storage.bytes.baseAddress else { return }
-    ck_decode_rows(
+    let decode = portable ? ck_decode_rows_portable : ck_decode_rows
+    decode(
       format.kernelFormat, base, Int64(columns), Int64(range.lowerBound), Int64(range.count),
       destination)
   }

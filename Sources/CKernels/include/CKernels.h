@@ -36,10 +36,19 @@ size_t ck_row_bytes(ck_format format, int64_t cols);
 void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
                int64_t n, const float *bias, float *y);
 
+/// `ck_linear` computed by the portable C code whatever the CPU, for testing the vector kernels
+/// against it.
+void ck_linear_portable(ck_format format, const void *weights, int64_t rows, int64_t cols,
+                        const float *x, int64_t n, const float *bias, float *y);
+
 /// Decodes rows `first ..< first + count` of W to fp32 into `out` (count × cols), exactly as
 /// ggml and transformers widen them (one fp32 multiply, then one add for Q4_1).
 void ck_decode_rows(ck_format format, const void *weights, int64_t cols, int64_t first,
                     int64_t count, float *out);
+
+/// `ck_decode_rows` by the portable C code whatever the CPU.
+void ck_decode_rows_portable(ck_format format, const void *weights, int64_t cols, int64_t first,
+                             int64_t count, float *out);
 
 /// Work on items `begin ..< end` of a `ck_parallel_for`.
 typedef void (*ck_range_fn)(void *context, int64_t begin, int64_t end);
@@ -63,6 +72,7 @@ void ck_set_thread_count(int count);
 
 /// "avx2" when the vector kernels are in use, "portable" otherwise.
 const char *ck_isa(void);
+
 
 /// Reads `bytes` bytes at `data` (16-byte aligned, `bytes` a multiple of 128) as fast as the CPU
 /// can, on `threads` threads (1 or the pool's count), returning a checksum so the reads cannot
