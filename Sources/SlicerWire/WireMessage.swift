@@ -47,6 +47,20 @@ public enum WireMessage: Equatable, Sendable {
     }
   }
 
+  /// The reply a server sends to this request when it succeeds (it may always send ERROR
+  /// instead); nil for BYE and for server messages. A client that gets another type has lost
+  /// sync with the server and should reconnect.
+  public var expectedReply: WireMessageType? {
+    switch self {
+    case .hello: .helloOK
+    case .prefill(let m): m.sample ? .token : .ack
+    case .step: .token
+    case .score: .scores
+    case .sampling, .codec, .reset: .ack
+    case .bye, .helloOK, .token, .scores, .ack, .error: nil
+    }
+  }
+
   /// The whole frame: length prefix, type byte, payload.
   public func encode() -> [UInt8] {
     var bytes: [UInt8] = []

@@ -63,13 +63,11 @@ struct EvalCommand: ParsableCommand {
     var rows: [RateDistortionRow] = []
     for s in splits {
       let evaluator = RateDistortionEvaluator(model: loaded.model, split: s, contextLength: context)
-      let bar = ProgressBar(label: "eval split \(s)", total: 1)
-      var total = 1
+      var bar: ProgressBar?
       let splitRows = try evaluator.evaluate(ids, codecs: specs, maxWindows: maxWindows) { done, all in
-        total = all
-        ProgressBar(label: "eval split \(s)", total: total).update(done)
+        if bar == nil { bar = ProgressBar(label: "eval split \(s)", total: all) }
+        bar?.update(done)
       }
-      _ = bar
       rows += splitRows
       print(RateDistortionTable.render(splitRows, model: loaded.info, context: context))
     }
@@ -87,17 +85,27 @@ struct EvalCommand: ParsableCommand {
 /// The table `eval` prints.
 enum RateDistortionTable {
   static func render(_ rows: [RateDistortionRow], model: ModelInfo, context: Int) -> String {
-    var lines = [
-      "split \(rows.first?.split ?? 0)/\(model.layerCount) of \(model.name), d=\(model.hiddenSize), \(rows.first?.tokens ?? 0) tokens (windows of \(context)); fp16 = \(16 * model.hiddenSize) bits/token",
-      String(format: "%-16@ %10@ %8@ %11@ %8@ %7@ %9@ %10@ %@", "codec" as NSString, "bits/token" as NSString, "×fp16" as NSString, "perplexity" as NSString, "Δppl %" as NSString, "top-1" as NSString, "KL nats" as NSString, "distortion" as NSString, "neutral" as NSString),
-    ]
+    let header = ["codec", "bits/token", "×fp16", "perplexity", "Δppl %", "top-1", "KL nats", "distortion", "neutral"]
+    var table = [header]
     for row in rows {
-      lines.append(
-        String(
-          format: "%-16@ %10.1f %8.2f %11.4f %+8.2f %7.4f %9.5f %10.2e %@", row.codec as NSString,
-          row.bitsPerToken, row.ratioVsFP16, row.perplexity, row.deltaPerplexityPercent,
-          row.top1Agreement, row.kl, row.distortion, (row.isQualityNeutral ? "✓" : "") as NSString))
+      table.append([
+        row.codec, String(format: "%.1f", row.bitsPerToken),
+        row.ratioVsFP16 > 0 ? String(format: "%.2f", row.ratioVsFP16) : "—",
+        String(format: "%.4f", row.perplexity), String(format: "%+.2f", row.deltaPerplexityPercent),
+        String(format: "%.4f", row.top1Agreement), String(format: "%.5f", row.kl),
+        String(format: "%.2e", row.distortion), row.isQualityNeutral ? "✓" : "",
+      ])
     }
-    return lines.joined(separator: "\n") + "\n"
+    let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+    let lines = table.map { cells in
+      cells.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        return c == 0 ? cell + pad : pad + cell  // codec left-aligned, numbers right-aligned
+      }.joined(separator: "  ")
+    }
+    let title =
+      "split \(rows.first?.split ?? 0)/\(model.layerCount) of \(model.name), d=\(model.hiddenSize), "
+      + "\(rows.first?.tokens ?? 0) tokens scored (windows of \(context)); fp16 = \(16 * model.hiddenSize) bits/token"
+    return ([title] + lines).joined(separator: "\n") + "\n"
   }
 }

@@ -45,6 +45,46 @@ import Testing
     #expect((object?["tokens"] as? Int ?? 0) > 5)
   }
 
+  /// A model directory in a temp folder: the tiny model's files, with `edit` applied.
+  func brokenModel(_ edit: (URL) throws -> Void) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for file in ["config.json", "model.safetensors", "vocab.json", "merges.txt"] {
+      try FileManager.default.copyItem(
+        at: Fixtures.url("tiny-opt/\(file)").resolvingSymlinksInPath(),
+        to: dir.appendingPathComponent(file))
+    }
+    try edit(dir)
+    return dir
+  }
+
+  @Test func brokenModelFilesAreClearErrors() throws {
+    let unknownType = try brokenModel { dir in
+      try Data(#"{"model_type": "gpt_neox", "hidden_size": 64}"#.utf8)
+        .write(to: dir.appendingPathComponent("config.json"))
+    }
+    let truncated = try brokenModel { dir in
+      let url = dir.appendingPathComponent("model.safetensors")
+      let data = try Data(contentsOf: url)
+      try data.prefix(data.count / 2).write(to: url)
+    }
+    let noWeights = try brokenModel { dir in
+      try FileManager.default.removeItem(at: dir.appendingPathComponent("model.safetensors"))
+    }
+    defer {
+      for dir in [unknownType, truncated, noWeights] { try? FileManager.default.removeItem(at: dir) }
+    }
+    let cases: [(URL, String)] = [
+      (unknownType, "gpt_neox"), (truncated, "model.safetensors"), (noWeights, "pytorch_model.bin"),
+    ]
+    for (dir, needle) in cases {
+      let result = try SlicerBinary.run(["generate", "--model", dir.path, "--prompt", "hi"])
+      #expect(result.status == 1, "\(dir.lastPathComponent): status \(result.status)")
+      #expect(result.stderr.contains(needle), "\(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count <= 2, "one clear line: \(result.stderr)")
+    }
+  }
+
   @Test func badInputsAreClearErrorsNotTraps() throws {
     let cases: [([String], String)] = [
       (["generate", "--model", model, "--prompt", "hi", "--split", "9"], "outside 0…4"),

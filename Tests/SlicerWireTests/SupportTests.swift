@@ -89,4 +89,17 @@ import Testing
       ])
     #expect(Set(WireMessageType.allCases.map(\.rawValue)).count == WireMessageType.allCases.count)
   }
+
+  @Test func expectedReplies() {
+    let replies = Samples.all.filter { $0.type.isClientMessage }.map {
+      "\($0.type.name)→\($0.expectedReply?.name ?? "-")"
+    }
+    #expect(
+      replies == [
+        "HELLO→HELLO_OK", "HELLO→HELLO_OK", "HELLO→HELLO_OK", "PREFILL→TOKEN", "PREFILL→ACK",
+        "STEP→TOKEN", "STEP→TOKEN", "STEP→TOKEN", "SCORE→SCORES", "SCORE→SCORES", "SAMPLING→ACK",
+        "CODEC→ACK", "CODEC→ACK", "RESET→ACK", "BYE→-",
+      ])
+    #expect(WireMessage.ack(Ack(contextLength: 1)).expectedReply == nil)
+  }
 }

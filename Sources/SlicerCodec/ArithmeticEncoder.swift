@@ -1,0 +1,183 @@
+/// A binary-output arithmetic coder (the classic low/high/pending-bits scheme of Witten, Neal
+/// and Cleary) with 48-bit registers, writing into a `BitWriter`.
+///
+/// Each symbol is given as a slice [cumulative, cumulative + frequency) of `total` (≤ 2^32).
+/// The coder splits its current range into `total` equal cells of r = ⌊range / total⌋ and
+/// keeps the symbol's cells; the sliver range − r·total is never used, which costs at most
+/// total/range ≤ 2^-14 of a bit per symbol and lets the decoder detect bytes that point into it.
+///
+/// Termination and length: every renormalisation step produces exactly one output bit
+/// (immediately or as a pending bit), and `finish()` adds two, so the coded length is
+/// steps + 2 bits. The decoder performs the same steps and therefore knows the message length
+/// exactly, which is how SLICER messages need no length field and still reject truncation.
+/// The two final bits select a point of the last interval assuming zero bits follow.
+struct ArithmeticEncoder: ~Copyable {
+  static let precision: UInt64 = 48
+  static let half: UInt64 = 1 << (precision - 1)
+  static let quarter: UInt64 = 1 << (precision - 2)
+  /// Largest `total` a symbol may have.
+  static let maxTotal: UInt64 = 1 << 32
+
+  private var low: UInt64 = 0
+  private var high: UInt64 = (1 << precision) - 1
+  private var pendingBits = 0
+  private(set) var writer: BitWriter
+
+  init(writer: consuming BitWriter) {
+    self.writer = writer
+  }
+
+  /// Encodes the symbol occupying [cumulative, cumulative + frequency) out of `total`.
+  @inline(__always)
+  mutating func encode(cumulative: UInt64, frequency: UInt64, total: UInt64) {
+    precondition(
+      frequency > 0 && cumulative + frequency <= total && total <= Self.maxTotal,
+      "invalid symbol slice")
+    let r = (high - low + 1) / total
+    high = low + r * (cumulative + frequency) - 1
+    low = low + r * cumulative
+    normalize()
+  }
+
+  /// Encodes [cumulative, cumulative + frequency) out of a total of 2^`totalBits` (≤ 2^32),
+  /// cutting the range with a shift instead of a division.
+  @inline(__always)
+  mutating func encode(cumulative: UInt64, frequency: UInt64, totalBits: Int) {
+    precondition(frequency > 0 && cumulative + frequency <= 1 << UInt64(totalBits), "invalid symbol slice")
+    let r = (high - low + 1) >> UInt64(totalBits)
+    high = low + r * (cumulative + frequency) - 1
+    low = low + r * cumulative
+    normalize()
+  }
+
+  /// Encodes a binary decision where `false` has frequency `zeroFrequency` of `total`.
+  /// A decision the model makes certain (frequency 0 or `total`) costs nothing and is skipped.
+  ///
+  /// Binary decisions use the probability rounded down to 16 bits, p₀ = ⌊2^16·f₀/t⌋ clamped to
+  /// 1…2^16−1, and split the range at ⌊range/2^16⌋·p₀ — no division on the coder's critical
+  /// path, and the two halves cover the whole range, so any bits decode to some decision.
+  /// The rounding costs < 2^-14 bit per decision while t ≤ 2^16·min(f₀, t − f₀).
+  @inline(__always)
+  mutating func encode(_ bit: Bool, zeroFrequency: UInt64, total: UInt64) {
+    if zeroFrequency == 0 || zeroFrequency == total {
+      precondition(bit == (zeroFrequency == 0), "encoding an impossible decision")
+      return
+    }
+    let split = ((high - low + 1) >> 16) * Self.probability(zeroFrequency, total)
+    if bit { low += split } else { high = low + split - 1 }
+    normalize()
+  }
+
+  /// Encodes one bit at probability ½.
+  @inline(__always)
+  mutating func encode(bit: Bool) {
+    let split = (high - low + 1) >> 1
+    if bit { low += split } else { high = low + split - 1 }
+    normalize()
+  }
+
+  /// Encodes `value` in 0..<2^count (count ≤ 16) as one uniform symbol: the range is cut into
+  /// 2^count equal cells of ⌊range/2^count⌋.
+  @inline(__always)
+  mutating func encode(bits value: Int, count: Int) {
+    if count == 0 { return }
+    let r = (high - low + 1) >> UInt64(count)
+    low += r * UInt64(value)
+    high = low + r - 1
+    normalize()
+  }
+
+  /// The 16-bit probability of the zero decision.
+  @inline(__always)
+  static func probability(_ zeroFrequency: UInt64, _ total: UInt64) -> UInt64 {
+    min(max((zeroFrequency << 16) / total, 1), 0xFFFF)
+  }
+
+  /// Encodes `value` uniformly distributed in 0..<count (count ≤ 2^32); free when count is 1.
+  @inline(__always)
+  mutating func encode(uniform value: Int, count: Int) {
+    precondition(value >= 0 && value < count, "uniform value out of range")
+    if count == 1 { return }
+    encode(cumulative: UInt64(value), frequency: 1, total: UInt64(count))
+  }
+
+  /// Encodes `value` ≥ 0 with an order-`k` Exp-Golomb code, each bit at probability ½:
+  /// ⌊log2(v/2^k + 1)⌋ zeros, then v/2^k + 1 in binary, then the low k bits of v.
+  mutating func encode(expGolomb value: UInt64, order k: Int) {
+    let high = (value >> UInt64(k)) + 1
+    let width = 64 - high.leadingZeroBitCount
+    for _ in 0..<(width - 1) { encode(bit: false) }
+    encode(bits: Int(high), count: width)
+    encode(bits: Int(value & ((1 << UInt64(k)) - 1)), count: k)
+  }
+
+  /// Renormalises in bulk: shifts out every leading bit `low` and `high` share (E1/E2 steps,
+  /// each one output bit), then removes the run of underflow (E3) steps, where low = 01…1x and
+  /// high = 10…0y, whose bits are decided later and counted as pending.
+  @inline(__always)
+  private mutating func normalize() {
+    let same = ((low ^ high) << (64 - Self.precision)).leadingZeroBitCount
+    if same > 0 {
+      emit(low >> (Self.precision - UInt64(same)), count: same)
+      low = (low << UInt64(same)) & Self.mask
+      high = ((high << UInt64(same)) & Self.mask) | ((1 << UInt64(same)) - 1)
+    }
+    if low >= Self.quarter && high < 3 * Self.quarter {
+      let k = Self.underflowRun(low: low, high: high)
+      pendingBits += k
+      low = (low << UInt64(k)) & (Self.half - 1)
+      high = Self.half | ((high << UInt64(k)) & (Self.half - 1)) | ((1 << UInt64(k)) - 1)
+    }
+  }
+
+  static let mask: UInt64 = (1 << precision) - 1
+
+  /// Length of the E3 run: bits below the top where `low` has ones and `high` zeros (≥ 1 when
+  /// low ≥ quarter and high < 3·quarter, at most precision − 2).
+  @inline(__always)
+  static func underflowRun(low: UInt64, high: UInt64) -> Int {
+    let lowOnes = (~low << (65 - precision)).leadingZeroBitCount
+    let highZeros = (high << (65 - precision)).leadingZeroBitCount
+    return min(lowOnes, highZeros, Int(precision) - 2)
+  }
+
+  /// Outputs the top bit of the `count`-bit `bits`, then the pending bits (its complement),
+  /// then the rest.
+  @inline(__always)
+  private mutating func emit(_ bits: UInt64, count: Int) {
+    if pendingBits == 0 {
+      writeWide(bits, count: count)
+      return
+    }
+    let first = bits >> UInt64(count - 1) == 1
+    writer.write(first)
+    writer.write(repeating: !first, count: pendingBits)
+    pendingBits = 0
+    writeWide(bits, count: count - 1)
+  }
+
+  /// Writes the low `count` ≤ 48 bits of `bits`.
+  @inline(__always)
+  private mutating func writeWide(_ bits: UInt64, count: Int) {
+    if count > 32 {
+      writer.write(bits >> 32, count: count - 32)
+      writer.write(bits, count: 32)
+    } else {
+      writer.write(bits, count: count)
+    }
+  }
+
+  /// Writes the two terminating bits and returns the writer (not yet padded).
+  consuming func finish() -> BitWriter {
+    pendingBits += 1
+    emit(low >= Self.quarter ? 1 : 0, count: 1)
+    return writer
+  }
+
+  /// Bits an order-`k` Exp-Golomb code spends on `value`.
+  static func expGolombLength(_ value: UInt64, order k: Int) -> Int {
+    let high = (value >> UInt64(k)) + 1
+    let width = 64 - high.leadingZeroBitCount
+    return 2 * width - 1 + k
+  }
+}

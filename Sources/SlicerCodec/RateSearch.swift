@@ -1,0 +1,196 @@
+import Foundation
+
+/// Stage 1 of the SLICER planner: a fast, approximate search for the message's shape — how
+/// many entries each sign keeps (ATKF's two thresholds), how many outliers and equal groups
+/// each stream gets (MS) — before `GroupAllocator` prices shapes exactly.
+///
+/// The model is high-resolution quantization theory. With a Lagrange multiplier λ (bits per
+/// unit of squared error), a group of n magnitudes spanning width w costs n·b bits and about
+/// n·w²/(12·4^b) error at b ≥ 1 bits; b = 0 costs its exact spread around the midpoint (from
+/// prefix sums). Minimising bits + λ·error gives every group the same quantizer step
+/// Δ = √(12/(λ·ln 4)), so Δ is the single knob. An entry is worth keeping when its square
+/// exceeds the error it leaves plus the bits it costs (position, sign, group label and value
+/// bits, c in all) at price λ: a² ≥ Δ²·(c·ln4/12 + 1/12). Since c differs between the streams
+/// (their group counts and low-group bitwidths differ), so do the thresholds — that is ATKF's
+/// asymmetry, derived rather than searched. The search bisects on Δ until the estimated error
+/// meets the budget, re-derives each stream's threshold factor, group and outlier counts at
+/// that Δ, and bisects again.
+struct RateSearch {
+  let streams: [SignStream]
+  let dimension: Int
+  let maxGroups: Int
+
+  struct StreamEstimate {
+    var kept = 0
+    var groups = 0
+    var outliers = 0
+    var bits = 0.0
+    var error = 0.0
+    /// Estimated bitwidth of the smallest-magnitude group and the largest bitwidth.
+    var lowestBits = 0
+    var maxBits = 0
+  }
+
+  private static let ln4 = 1.386_294_361_119_890_6
+  /// Boundary precision assumed while estimating (the exact stage tries several).
+  private static let assumedMantissaBits = 4
+
+  /// Estimates stream `s` at step Δ, threshold factor κ, `groups` equal groups and `outliers`
+  /// outliers (both clamped to what K allows).
+  func estimate(_ s: Int, step: Double, kappa: Double, groups: Int, outliers: Int) -> StreamEstimate {
+    let stream = streams[s]
+    var e = StreamEstimate()
+    e.kept = stream.countAtLeast(kappa * step)
+    e.error = stream.suffixSquares[e.kept]
+    guard e.kept > 0 else { return e }
+    let o = min(outliers, e.kept, SlicerFormat.maxOutliers)
+    let rest = e.kept - o
+    let g = rest > 0 ? min(groups, rest) : 0
+    e.groups = g
+    e.outliers = o
+    let a = stream.magnitudes
+    let inverseStepSquared = 1 / (step * step)
+    let lambdaScale = 12 * inverseStepSquared / Self.ln4  // λ
+    let k = Double(e.kept)
+
+    // Picks b minimising n·b + λ·E(b) for n values spanning w (E(0) given exactly). With
+    // E(b) ≈ n·w²/(12·4^b) the continuous optimum is b* = log2(w/Δ); try its neighbours and 0.
+    func allocate(n: Int, width w: Double, zeroBitError e0: Double) -> (bits: Int, error: Double) {
+      var bestBits = 0
+      var bestCost = lambdaScale * e0
+      var bestError = e0
+      let ratio = w * w * inverseStepSquared / Self.ln4  // λ·w²/12
+      let raw = w > 0 ? fastLog2(w * w * inverseStepSquared) * 0.5 : 0
+      let center = raw < 1 ? 1 : (raw > Double(SlicerFormat.maxBits) ? SlicerFormat.maxBits : Int(raw))
+      for b in max(1, center - 1)...min(SlicerFormat.maxBits, center + 1) {
+        let quarter = 1 / Double(1 << (2 * b))
+        let cost = Double(n) * (Double(b) + ratio * quarter)
+        if cost < bestCost {
+          bestCost = cost
+          bestBits = b
+          bestError = Double(n) * w * w / 12 * quarter
+        }
+      }
+      return (bestBits, bestError)
+    }
+    let log2Kept = fastLog2(k)
+
+    // Outliers: each in its own code cell of relative width 2^-m; label costs log2(K).
+    let cell = 1 / Double(1 << Self.assumedMantissaBits)
+    for r in 0..<o {
+      let w = Double(a[r]) * cell
+      let (b, error) = allocate(n: 1, width: w, zeroBitError: w * w / 12)
+      e.bits += Double(b) + log2Kept + 3.17 + Double(Self.assumedMantissaBits + 3)
+      e.error += error
+      e.maxBits = max(e.maxBits, b)
+    }
+    guard g > 0 else { return e }
+    let base = rest / g
+    let labelBits = fastLog2(k / Double(base))  // ≈ log2(K/n) for every equal group
+    let extra = rest % g
+    var start = o
+    // Walk equal groups from the top down; group index j counts from the smallest.
+    for j in stride(from: g - 1, through: 0, by: -1) {
+      let n = base + (j >= g - extra ? 1 : 0)
+      let end = start + n
+      let hi = Double(a[start])
+      let lo = Double(a[end - 1])
+      let s1 = stream.prefix[end] - stream.prefix[start]
+      let s2 = stream.prefixSquares[end] - stream.prefixSquares[start]
+      let mean = s1 / Double(n)
+      // A 0-bit group is re-centred on its mean by `GroupAllocator`, so its error is its spread.
+      let e0 = max(0, s2 - mean * s1)
+      let (b, error) = allocate(n: n, width: hi - lo, zeroBitError: e0)
+      e.bits += Double(n * b) + Double(n) * labelBits + 3.17 + Double(Self.assumedMantissaBits + 2)
+      e.error += error
+      e.maxBits = max(e.maxBits, b)
+      if j == 0 { e.lowestBits = b }
+      start = end
+    }
+    e.bits += 4 + 12  // group count and top boundary
+    return e
+  }
+
+  /// The estimated shape that meets `allowedError` (an absolute squared error), or nil when
+  /// even the finest estimate does not.
+  func search(allowedError: Double) -> GroupAllocator.Shape? {
+    let top = max(streams[0].top, streams[1].top)
+    guard top > 0 else { return nil }
+    var kappa = [1.0, 1.0]
+    var groups = [min(4, maxGroups), min(4, maxGroups)]
+    var outliers = [0, 0]
+    var step = Double(top)
+    func estimates() -> [StreamEstimate] {
+      (0..<2).map { estimate($0, step: step, kappa: kappa[$0], groups: groups[$0], outliers: outliers[$0]) }
+    }
+    for round in 0..<3 {
+      step = bisect(allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers, top: Double(top))
+      if round == 2 { break }
+      // Re-derive group and outlier counts and thresholds at this step.
+      let current = estimates()
+      let kept = current[0].kept + current[1].kept
+      let positionBitsPerEntry =
+        kept == 0
+        ? log2(Double(dimension)) + 1
+        : InformationBits.log2Multinomial(dimension, [current[0].kept, current[1].kept, dimension - kept])
+          / Double(kept)
+      let lambda = 12 / (step * step * Self.ln4)
+      for s in 0..<2 where current[s].kept > 0 {
+        // Coordinate search: outliers at the current group count, then groups at that count.
+        var best = current[s]
+        var bestCost = Double.infinity
+        for o in 0...min(3, current[s].kept) {
+          let e = estimate(s, step: step, kappa: kappa[s], groups: groups[s], outliers: o)
+          let cost = e.bits + lambda * e.error
+          if cost < bestCost {
+            bestCost = cost
+            best = e
+            outliers[s] = o
+          }
+        }
+        for g in 1...max(1, min(maxGroups, current[s].kept - outliers[s])) where g != groups[s] {
+          let e = estimate(s, step: step, kappa: kappa[s], groups: g, outliers: outliers[s])
+          let cost = e.bits + lambda * e.error
+          if cost < bestCost {
+            bestCost = cost
+            best = e
+            groups[s] = g
+          }
+        }
+        let perEntry = positionBitsPerEntry + log2(Double(max(1, best.groups))) + Double(best.lowestBits)
+        kappa[s] = (perEntry * Self.ln4 / 12 + 1.0 / 12).squareRoot()
+      }
+    }
+    let final = estimates()
+    guard final[0].error + final[1].error <= allowedError else { return nil }
+    let maxBits = max(final[0].maxBits, final[1].maxBits)
+    return GroupAllocator.Shape(
+      kept: final.map(\.kept), groups: final.map { max(1, $0.groups) }, outliers: final.map(\.outliers),
+      mantissaBits: min(ScaleCode.maxMantissaBits, max(2, maxBits + 2)))
+  }
+
+  /// The largest step (to within 1/64 octave) whose estimated error meets the budget.
+  private func bisect(allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double) -> Double {
+    func error(_ logStep: Double) -> Double {
+      let step = exp2(logStep)
+      return estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]).error
+        + estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]).error
+    }
+    // Above log2(top)+1 nothing is kept; 40 octaves below, everything is at full precision.
+    var hi = log2(top) + 1
+    var lo = hi - 40
+    if error(lo) > allowedError { return exp2(lo) }
+    while hi - lo > 1.0 / 64 {
+      let mid = (lo + hi) / 2
+      if error(mid) <= allowedError { lo = mid } else { hi = mid }
+    }
+    return exp2(lo)
+  }
+}
+
+/// log2 for estimates: the exponent plus a linear fit of the mantissa (|error| < 0.09).
+@inline(__always)
+func fastLog2(_ v: Double) -> Double {
+  guard v > 0, v.isFinite else { return v > 0 ? 1024 : -1100 }
+  return Double(v.exponent) + (v.significand - 1)
+}

@@ -1,1 +1,0 @@
-// SlicerCodec module.

@@ -1,0 +1,175 @@
+/// SLICER (ATKF + MS + ABQ) behind the `FeatureCodec` interface.
+///
+/// The contract: the vector the decoder returns has relative squared error ≤ `budget`, for
+/// every input. The encoder makes it true by construction and checks it: it rebuilds the
+/// decoder's output from the message (`SparseMessage.reconstruction`, the decoder's own
+/// arithmetic; debug builds also decode the bytes and assert they agree bit for bit) and
+/// measures the distortion; if rounding ever pushes a sparse
+/// message over budget it retries with a tighter target, then falls back to dense fp16 (when
+/// that meets the budget) and finally to lossless fp32. Message layouts: `SlicerFormat`.
+///
+/// Inputs: non-finite entries (NaN, ±∞) make the relative error meaningless, so such vectors
+/// go out in the lossless fp32 mode and the tail sees exactly what the head produced.
+/// A zero vector, or any vector when budget ≥ 1, is the one-byte zero message.
+struct SlicerFeatureCodec: FeatureCodec {
+  let budget: Double
+  let maxGroups: Int
+
+  init(budget: Double, maxGroups: Int) {
+    precondition(budget.isFinite && budget >= 0, "slicer budget must be finite and ≥ 0")
+    precondition((1...SlicerFormat.maxGroups).contains(maxGroups), "slicer maxGroups out of range")
+    self.budget = budget
+    self.maxGroups = maxGroups
+  }
+
+  var spec: CodecSpec { .slicer(budget: budget, maxGroups: maxGroups) }
+
+  func encode(_ x: [Float]) -> EncodedFeature {
+    precondition(x.count <= CodecLimits.maxDimension, "vector wider than CodecLimits.maxDimension")
+    let clock = ContinuousClock()
+    let start = clock.now
+    var result = encodeUntimed(x)
+    result.stats.encodeNanoseconds = clock.now.nanoseconds(since: start)
+    return result
+  }
+
+  private func encodeUntimed(_ x: [Float]) -> EncodedFeature {
+    let d = x.count
+    var energy = 0.0
+    var finite = true
+    for v in x {
+      if !v.isFinite { finite = false }
+      energy += Double(v) * Double(v)
+    }
+    if !finite { return dense(x, mode: .fp32) }
+    if energy == 0 || budget >= 1 { return zero(x) }
+
+    let (positive, negative) = x.withUnsafeBufferPointer {
+      (SignStream($0, negative: false), SignStream($0, negative: true))
+    }
+    let planner = SlicerPlanner(streams: [positive, negative], dimension: d, maxGroups: maxGroups)
+    // Aim a hair under the budget so the decoder-side sum (different order) stays within it;
+    // the self-check below is what guarantees it.
+    var target = budget * energy * (1 - 1e-9)
+    for _ in 0..<4 {
+      guard let (allocator, plan) = planner.plan(allowedError: target) else { break }
+      let message = allocator.message(for: plan)
+      let bytes = SparseMessageCoder.write(message)
+      let decoded = message.reconstruction()
+      assert(
+        (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern) == decoded.map(\.bitPattern),
+        "slicer decoder disagrees with the encoder's reconstruction")
+      let distortion = Distortion.relativeSquaredError(x, decoded)
+      if distortion <= budget {
+        if 8 * bytes.count < 8 + 16 * d || !denseFits(x, .fp16) {
+          return sparseResult(bytes, plan: plan, distortion: distortion)
+        }
+        break
+      }
+      target *= 0.5 * budget / distortion
+    }
+    return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
+  }
+
+  func decode(_ bytes: [UInt8], dimension: Int) throws(CodecError) -> [Float] {
+    try checkDimension(dimension)
+    guard let first = bytes.first else { throw .emptyMessage(codec: "slicer") }
+    let mode = Int(first >> 5)
+    switch SlicerFormat.Mode(rawValue: mode) {
+    case .zero:
+      guard bytes.count == 1 else {
+        throw .wrongLength(codec: "slicer", expectedBytes: 1, actualBytes: bytes.count)
+      }
+      guard first == 0 else { throw .corrupt(codec: "slicer", detail: "zero message with nonzero padding bits") }
+      return [Float](repeating: 0, count: dimension)
+    case .sparse:
+      return try SparseMessageCoder.read(bytes, dimension: dimension)
+    case .fp16, .fp32:
+      let format: DenseFloatCodec.Format = mode == SlicerFormat.Mode.fp16.rawValue ? .fp16 : .fp32
+      let expected = 1 + format.bytesPerValue * dimension
+      guard bytes.count == expected else {
+        throw .wrongLength(codec: "slicer", expectedBytes: expected, actualBytes: bytes.count)
+      }
+      guard first & 0x1F == 0 else {
+        throw .corrupt(codec: "slicer", detail: "dense message with nonzero padding bits in byte 0")
+      }
+      return DenseFloatCodec.unpack(bytes, count: dimension, format: format, offset: 1)
+    case nil:
+      throw .unknownMode(mode)
+    }
+  }
+
+  // MARK: - results
+
+  private func zero(_ x: [Float]) -> EncodedFeature {
+    let decoded = [Float](repeating: 0, count: x.count)
+    return EncodedFeature(
+      bytes: [0],
+      stats: StepStats(
+        totalBits: 8, headerBits: SlicerFormat.modeBits, positionBits: 0, scaleBits: 0,
+        valueBits: 0, paddingBits: 8 - SlicerFormat.modeBits, kPositive: 0, kNegative: 0,
+        groups: [], distortion: Distortion.relativeSquaredError(x, decoded),
+        encodeNanoseconds: 0, mode: "zero"))
+  }
+
+  private func denseBytes(_ x: [Float], _ format: DenseFloatCodec.Format) -> [UInt8] {
+    let mode: SlicerFormat.Mode = format == .fp16 ? .fp16 : .fp32
+    return [UInt8(mode.rawValue << 5)] + DenseFloatCodec.pack(x, format: format)
+  }
+
+  private func denseFits(_ x: [Float], _ format: DenseFloatCodec.Format) -> Bool {
+    let decoded = DenseFloatCodec.unpack(denseBytes(x, format), count: x.count, format: format, offset: 1)
+    return Distortion.relativeSquaredError(x, decoded) <= budget
+  }
+
+  private func dense(_ x: [Float], mode: DenseFloatCodec.Format) -> EncodedFeature {
+    let bytes = denseBytes(x, mode)
+    let decoded = DenseFloatCodec.unpack(bytes, count: x.count, format: mode, offset: 1)
+    return EncodedFeature(
+      bytes: bytes,
+      stats: StepStats(
+        totalBits: 8 * bytes.count, headerBits: SlicerFormat.modeBits, positionBits: 0,
+        scaleBits: 0, valueBits: 8 * (bytes.count - 1), paddingBits: 8 - SlicerFormat.modeBits,
+        kPositive: x.count { $0 > 0 }, kNegative: x.count { $0 < 0 }, groups: [],
+        distortion: Distortion.relativeSquaredError(x, decoded), encodeNanoseconds: 0,
+        mode: mode == .fp16 ? "fp16" : "fp32"))
+  }
+
+  private func sparseResult(_ bytes: [UInt8], plan: GroupAllocator.Plan, distortion: Double) -> EncodedFeature {
+    let total = 8 * bytes.count
+    var header = Int(plan.bits.header.rounded())
+    var positions = Int(plan.bits.positions.rounded())
+    let scales = Int(plan.bits.scales.rounded())
+    let values = Int(plan.bits.values.rounded())
+    var padding = total - header - positions - scales - values
+    if padding < 0 {  // the coder came in under the rounded estimates; keep the sum exact
+      positions += padding
+      padding = 0
+      if positions < 0 {
+        header += positions
+        positions = 0
+      }
+    }
+    let m = plan.shape.mantissaBits
+    var groups = [GroupStats]()
+    for s in 0..<2 {
+      let layout = plan.layouts[s]
+      let sizes = layout.sizes
+      for j in sizes.indices {
+        let (lo, hi) = layout.rangeCodes(j)
+        groups.append(
+          GroupStats(
+            sign: s == 0 ? .positive : .negative, count: sizes[j],
+            lo: Float(ScaleCode.value(lo, mantissaBits: m)), hi: Float(ScaleCode.value(hi, mantissaBits: m)),
+            bits: layout.bitwidths[j]))
+      }
+    }
+    return EncodedFeature(
+      bytes: bytes,
+      stats: StepStats(
+        totalBits: total, headerBits: header, positionBits: positions, scaleBits: scales,
+        valueBits: values, paddingBits: padding, kPositive: plan.layouts[0].kept,
+        kNegative: plan.layouts[1].kept, groups: groups, distortion: distortion,
+        encodeNanoseconds: 0, mode: "sparse"))
+  }
+}

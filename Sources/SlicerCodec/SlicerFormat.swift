@@ -1,0 +1,136 @@
+/// The SLICER message format. Every message starts with a 3-bit mode (bits MSB-first, see
+/// `BitWriter`); what follows depends on it:
+///
+///     mode 0  zero     x̂ = 0. One byte, 0x00.
+///     mode 1  sparse   ATKF + MS + ABQ, arithmetic-coded (below).
+///     mode 2  fp16     byte 0 = 0x40, then d fp16 values little-endian.  (dense fallback)
+///     mode 3  fp32     byte 0 = 0x60, then d fp32 values little-endian.  (lossless fallback)
+///     4…7              never written; decoding them throws `CodecError.unknownMode`.
+///
+/// Sparse messages: after the mode, one arithmetic-coded section (`ArithmeticEncoder`) carries,
+/// in order, with the static model named on the right (no per-message codebook; both ends know
+/// every model from d and the fields already decoded):
+///
+///     K − 1            uniform 0..<d           kept entries, K = K+ + K− ≥ 1
+///     K+               uniform 0...K           kept positive entries (K− = K − K+)
+///     m                uniform 0...7           mantissa bits of the boundary codes
+///     for each sign stream s (positive, then negative) with K_s > 0:
+///       O_s            0…min(7, K_s), P(0) = 112/T, P(o) = 2/T   outliers (singleton groups)
+///       G_s − 1        uniform 0..<min(16, K_s − O_s)   equal groups [absent if K_s = O_s]
+///       b_0 … b_{G+O−1} uniform 0...8 each     bitwidths: equal groups smallest first, then
+///                                              outliers smallest first
+///       u_{O−1}        uniform 0..<278·2^m − 1  largest outlier's code     [if O_s > 0]
+///       u_i, i = O−2…0 u_{i+1} − u_i, order-m Exp-Golomb                   [if O_s > 1]
+///       c_G            u_0 + 1 − c_G as order-m Exp-Golomb if O_s > 0,
+///                      else uniform 0..<278·2^m                            [if G_s > 0]
+///       c_j, j = G−1…0 c_{j+1} − c_j, order-m Exp-Golomb (all Exp-Golomb bits at ½)
+///     for each kept entry, in position order (n positions and k entries left):
+///       gap            positions skipped before it, `GapModel` (P(gap ≥ g) = C(n−g,k)/C(n,k),
+///                      total 2^32)                                      [absent when n = k]
+///       (sign, group, q)  one symbol, `LabelTable`: P = (left in group)/k · 2^-b_group;
+///                      q is the value's index 0..<2^b in its group
+///     termination      2 bits, then zero bits to the byte boundary
+///
+/// MS: a stream's top O_s magnitudes are outliers — each its own group, reconstructed within
+/// its code cell [value(u_i), value(u_i + 1)] (relative width 2^-m), so a massive channel costs
+/// a few bits instead of stretching a whole group's range. The other K_s − O_s magnitudes,
+/// ranked by size, form G_s groups of equal cardinality: sizes ⌊(K_s−O_s)/G_s⌋, the top
+/// (K_s−O_s) mod G_s groups one more. Equal group j is reconstructed in
+/// [value(c_j), value(c_{j+1})]. ABQ: `GroupQuantizer`. The gap and label models are the exact
+/// enumerative probabilities, so positions, signs and groups together cost log2 of the
+/// multinomial d!/(K+!·K−!·(d−K)!) · Π_s K_s!/Π_j n_j! bits, plus < 2^-14 bit per symbol.
+/// The decoder knows the coded length from the coder's step count, so the byte count must match
+/// exactly and the padding must be zero: truncated or extended messages are rejected.
+public enum SlicerFormat {
+  /// Groups per sign stream the format can express.
+  public static let maxGroups = 16
+  /// Groups per sign stream the encoder considers unless the spec says otherwise.
+  public static let defaultMaxGroups = 8
+  /// Outliers (singleton groups) per sign stream the format can express.
+  public static let maxOutliers = 7
+  /// Bitwidths 0…8.
+  static let maxBits = 8
+  /// Static model of the outlier count: frequency of 0 and of each count 1…maxOutliers.
+  static let noOutlierFrequency = 112
+  static let outlierFrequency = 2
+  static let modeBits = 3
+
+  enum Mode: Int {
+    case zero = 0, sparse = 1, fp16 = 2, fp32 = 3
+  }
+
+  /// Sizes of `groups` equal-cardinality groups over `kept` magnitudes, smallest group first.
+  static func groupSizes(kept: Int, groups: Int) -> [Int] {
+    let base = kept / groups
+    let extra = kept % groups
+    return (0..<groups).map { base + ($0 >= groups - extra ? 1 : 0) }
+  }
+}
+
+/// One sign stream of a sparse message. Groups are numbered as the format labels them: the
+/// `groupCount` equal groups smallest first, then the `outliers` singletons smallest first.
+struct StreamLayout: Equatable {
+  var kept: Int
+  var outliers: Int
+  /// One per group, in label order.
+  var bitwidths: [Int]
+  /// Boundary codes of the equal groups, ascending (`groupCount` + 1 of them; empty if none).
+  var codes: [Int]
+  /// Cell codes of the outliers, ascending.
+  var outlierCodes: [Int]
+
+  var groupCount: Int { bitwidths.count - outliers }
+
+  static let empty = StreamLayout(kept: 0, outliers: 0, bitwidths: [], codes: [], outlierCodes: [])
+
+  /// Members per group in label order.
+  var sizes: [Int] {
+    let equal = groupCount > 0 ? SlicerFormat.groupSizes(kept: kept - outliers, groups: groupCount) : []
+    return equal + [Int](repeating: 1, count: outliers)
+  }
+
+  /// The range codes (lo, hi) of group `j` in label order.
+  func rangeCodes(_ j: Int) -> (lo: Int, hi: Int) {
+    j < groupCount ? (codes[j], codes[j + 1]) : (outlierCodes[j - groupCount], outlierCodes[j - groupCount] + 1)
+  }
+
+  func quantizer(_ j: Int, mantissaBits m: Int) -> GroupQuantizer {
+    let (lo, hi) = rangeCodes(j)
+    return GroupQuantizer(
+      lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m), bits: bitwidths[j])
+  }
+}
+
+/// Everything a sparse message says, in the encoder's terms.
+struct SparseMessage {
+  var dimension: Int
+  var mantissaBits: Int
+  /// [positive, negative].
+  var streams: [StreamLayout]
+  /// Per position: −1 when not sent, else `slot(stream:group:index:)`.
+  var slots: [Int32]
+
+  static func slot(stream: Int, group: Int, index: Int) -> Int32 {
+    Int32(stream << 16 | group << 8 | index)
+  }
+
+  /// The vector a decoder rebuilds from this message, computed without coding: the same
+  /// `GroupQuantizer` values the decoder uses, placed and signed the same way. The encoder
+  /// measures its distortion on this; tests check it equals `SparseMessageCoder.read` of the
+  /// written bytes bit for bit.
+  func reconstruction() -> [Float] {
+    var quantizers = [[GroupQuantizer]]()
+    for layout in streams {
+      quantizers.append((0..<layout.bitwidths.count).map { layout.quantizer($0, mantissaBits: mantissaBits) })
+    }
+    var out = [Float](repeating: 0, count: dimension)
+    for i in 0..<dimension {
+      let slot = Int(slots[i])
+      guard slot >= 0 else { continue }
+      let s = slot >> 16
+      let magnitude = quantizers[s][(slot >> 8) & 0xFF].reconstruct(slot & 0xFF)
+      out[i] = s == 0 ? magnitude : -magnitude
+    }
+    return out
+  }
+}
