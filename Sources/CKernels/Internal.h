@@ -20,6 +20,10 @@
 /// Whether this CPU runs the AVX2 + FMA + F16C kernels (cached after the first call).
 int ck_have_avx2(void);
 
+/// `ck_parallel_for` that always splits the work across the pool (no timing, no fallback to the
+/// caller alone except when the pool is busy): for the bandwidth probe.
+void ck_parallel_for_always(ck_range_fn fn, void *context, int64_t count, int64_t chunk);
+
 /// fp16 → fp32 for one value (portable).
 float ck_half_to_float(uint16_t bits);
 

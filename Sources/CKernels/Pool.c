@@ -23,7 +23,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,6 +70,7 @@ typedef struct {
 static Shape shapes[shapeSlots];
 static int preferPool = 1;
 static uint64_t timedCalls;
+static _Atomic uint64_t callsOnPool, callsAlone;  // statistics, for reports
 
 static inline uint64_t nanoseconds(void) {
   struct timespec t;
@@ -216,10 +216,11 @@ static void choosePreferredMode(void) {
     }
   }
   if (alone > 0) preferPool = pooled <= alone;
-  if (getenv("CK_DEBUG")) fprintf(stderr, "pool %.0f us, alone %.0f us -> %s\n", pooled / 1e3, alone / 1e3, preferPool ? "pool" : "alone");
 }
 
-void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk) {
+/// `ck_parallel_for`, choosing between pool and caller by timing when `adaptive`, always on the
+/// pool otherwise.
+static void parallelFor(ck_range_fn fn, void *context, int64_t count, int64_t chunk, int adaptive) {
   if (count <= 0) return;
   if (chunk < 1) chunk = 1;
   int threads = ck_thread_count();
@@ -235,6 +236,11 @@ void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk
     fn(context, 0, count);
     return;
   }
+  if (!adaptive) {
+    runOnPool(fn, context, count, chunk, threads);
+    atomic_flag_clear(&inUse);
+    return;
+  }
   uint64_t phase = timedCalls++ % phaseCalls;
   int probing = phase >= phaseCalls - probeCalls;
   int usePool = probing ? !preferPool : preferPool;
@@ -245,8 +251,22 @@ void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk
     fn(context, 0, count);
   }
   record(fn, count, chunk, usePool, (double)(nanoseconds() - start));
+  atomic_fetch_add(usePool ? &callsOnPool : &callsAlone, 1);
   if (phase == phaseCalls - 1) choosePreferredMode();
   atomic_flag_clear(&inUse);
+}
+
+void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk) {
+  parallelFor(fn, context, count, chunk, 1);
+}
+
+void ck_parallel_for_always(ck_range_fn fn, void *context, int64_t count, int64_t chunk) {
+  parallelFor(fn, context, count, chunk, 0);
+}
+
+void ck_pool_statistics(uint64_t *onPool, uint64_t *alone) {
+  if (onPool) *onPool = atomic_load(&callsOnPool);
+  if (alone) *alone = atomic_load(&callsAlone);
 }
 
 float *ck_scratch(size_t count) {

@@ -68,7 +68,7 @@ double ck_stream_read(const void *data, size_t bytes, int threads) {
   if (threads <= 1) {
     streamChunks(&s, 0, chunks);
   } else {
-    ck_parallel_for(streamChunks, &s, chunks, 1);
+    ck_parallel_for_always(streamChunks, &s, chunks, 1);
   }
   double total = 0;
   for (int64_t c = 0; c < chunks; c++) total += (double)partials[c];

@@ -13,6 +13,16 @@ public enum Kernels {
     set { ck_set_thread_count(Int32(clamping: newValue)) }
   }
 
+  /// How many kernel calls so far ran split across the pool's threads, and how many on the
+  /// calling thread alone because timing showed that faster (a machine busy with other work).
+  /// Calls too small to split are not counted.
+  public static var poolCalls: (split: Int, alone: Int) {
+    var split: UInt64 = 0
+    var alone: UInt64 = 0
+    ck_pool_statistics(&split, &alone)
+    return (Int(split), Int(alone))
+  }
+
   /// The machine's read bandwidth in bytes per second: the best of `repeats` passes summing a
   /// buffer of `bytes` (make it much larger than the last-level cache) on `threads` threads
   /// (1, or `threadCount`). The buffer is allocated, touched and freed here.

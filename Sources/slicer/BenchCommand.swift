@@ -112,12 +112,15 @@ struct BenchDecodeCommand: ParsableCommand {
     let footprint = (decoder as? any WeightFootprintReporting)?.weightFootprint
     let decodeRate = decodeRates.median
     let threadCount = Kernels.threadCount
+    let poolCalls = Kernels.poolCalls
     let bandwidth = noBandwidth ? nil : (
       one: Kernels.measureReadBandwidth(threads: 1) / 1e9,
       all: Kernels.measureReadBandwidth(threads: threadCount) / 1e9)
     let result = DecodeBenchResult(
       model: info.name, split: s, promptTokens: promptTokens, decodeTokens: tokens, runs: runs,
-      threads: threadCount, instructionSet: Kernels.instructionSet,
+      threads: threadCount,
+      splitCallShare: Double(poolCalls.split) / Double(max(poolCalls.split + poolCalls.alone, 1)),
+      instructionSet: Kernels.instructionSet,
       prefillTokensPerSecond: prefillRates.median, decodeTokensPerSecond: decodeRate,
       decodeRuns: decodeRates, peakRSSMiB: peakRSS,
       weightBytesStored: footprint?.stored, weightBytesPerToken: footprint?.perToken,
@@ -139,6 +142,9 @@ struct DecodeBenchResult: Encodable {
   var decodeTokens: Int
   var runs: Int
   var threads: Int
+  /// The share of kernel calls the pool split across `threads` threads (the rest ran on one
+  /// thread because that measured faster: other processes were using the CPUs).
+  var splitCallShare: Double
   var instructionSet: String
   var prefillTokensPerSecond: Double
   var decodeTokensPerSecond: Double
@@ -159,6 +165,7 @@ struct DecodeBenchResult: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case model, split, runs, threads
+    case splitCallShare = "split_call_share"
     case promptTokens = "prompt_tokens"
     case decodeTokens = "decode_tokens"
     case instructionSet = "instruction_set"
@@ -177,7 +184,8 @@ struct DecodeBenchResult: Encodable {
   /// The human-readable table.
   var report: String {
     var lines = [
-      "model \(model), split \(split), \(runs) runs (median), \(threads) threads, \(instructionSet)",
+      "model \(model), split \(split), \(runs) runs (median), \(instructionSet), \(threads) threads"
+        + String(format: " (%.0f%% of kernel calls split across them)", 100 * splitCallShare),
       String(format: "prefill  %8.1f tok/s  (%d-token prompt)", prefillTokensPerSecond, promptTokens),
       String(
         format: "decode   %8.1f tok/s  (%d tokens; runs %@)", decodeTokensPerSecond, decodeTokens,

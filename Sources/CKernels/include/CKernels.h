@@ -56,8 +56,10 @@ typedef void (*ck_range_fn)(void *context, int64_t begin, int64_t end);
 /// Runs `fn` over `0 ..< count` in chunks of `chunk` items, handed out to the pool's threads as
 /// they become free (so a thread slowed by another process does less). Returns when all are
 /// done. Runs everything on the calling thread when the pool is busy (another caller, or a call
-/// from inside a task), when there is one chunk, or with one thread. Chunk boundaries depend
-/// only on `count` and `chunk`, so results do not depend on which thread ran what.
+/// from inside a task), when there is one chunk, or with one thread — and when timing shows
+/// that calls of this shape finish sooner that way (on a machine whose other processes keep the
+/// workers descheduled). Chunk boundaries depend only on `count` and `chunk`, so results do not
+/// depend on which thread ran what.
 void ck_parallel_for(ck_range_fn fn, void *context, int64_t count, int64_t chunk);
 
 /// A per-thread fp32 scratch buffer of at least `count` floats, 32-byte aligned, reused by later
@@ -69,6 +71,9 @@ float *ck_scratch(size_t count);
 int ck_thread_count(void);
 /// Changes the thread count for later calls (clamped to 1…8). Not while a kernel runs.
 void ck_set_thread_count(int count);
+
+/// How many timed `ck_parallel_for` calls ran on the pool and how many on the caller alone.
+void ck_pool_statistics(uint64_t *onPool, uint64_t *alone);
 
 /// "avx2" when the vector kernels are in use, "portable" otherwise.
 const char *ck_isa(void);
