@@ -6,7 +6,9 @@
 #include "Internal.h"
 
 /// Σₖ W[k]·x[k] over one row of `cols` elements. `blockSums` holds Σ x over each 32-element
-/// block (needed by Q4_0/Q4_1, whose offsets factor out of the sum; NULL for other formats).
+/// block, which Q4_0 and Q4_1 need because their offsets factor out of the sum (NULL for the
+/// other formats): for Q4_0 `blockSums[b]`, for Q4_1 `blockSums[2b + 1]` with zeros at the even
+/// indices, to line up with the (d, m) pairs the vector kernel widens together.
 typedef float (*ck_dot_fn)(const uint8_t *row, const float *x, const float *blockSums,
                            int64_t cols);
 

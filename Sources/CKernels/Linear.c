@@ -173,12 +173,15 @@ static void linear(int vector, ck_format format, const void *weights, int64_t ro
   if (n == 1) {
     float *sums = NULL;
     if (ck_needs_block_sums(format)) {
-      sums = malloc((size_t)(cols / 32 + 1) * sizeof(float));
+      // Laid out as the row kernels expect (Formats.h): Q4_1's interleaved with zeros.
+      int spread = format == CK_Q4_1 ? 2 : 1;
+      int64_t blocks = cols / 32;
+      sums = calloc((size_t)(spread * blocks + 8), sizeof(float));
       if (!sums) abort();
-      for (int64_t b = 0; b < cols / 32; b++) {
+      for (int64_t b = 0; b < blocks; b++) {
         float s = 0;
         for (int j = 0; j < 32; j++) s += x[b * 32 + j];
-        sums[b] = s;
+        sums[spread * b + spread - 1] = s;
       }
       p.blockSums = sums;
     }

@@ -107,7 +107,7 @@ static float dotQ4_1(const uint8_t *w, const float *x, const float *sums, int64_
       block += (float)(w[4 + j] >> 4) * x[j + 16];
     }
     acc += d * block;
-    offsets += m * sums[b];
+    offsets += m * sums[2 * b + 1];  // Q4_1's sums are interleaved with zeros (Formats.h)
   }
   return acc + offsets;
 }

@@ -38,11 +38,6 @@ CK_AVX2 static inline __m256 loadI8x8(const uint8_t *p) {
   return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)));
 }
 
-/// The 8 unsigned bytes in the low half of `v` → 8 floats.
-CK_AVX2 static inline __m256 widenU8x8(__m128i v) {
-  return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(v));
-}
-
 /// The 32 nibbles of a Q4 block as 4 × 8 floats in element order (the low nibbles of the 16
 /// bytes are elements 0…15, the high nibbles 16…31).
 ///
@@ -131,55 +126,85 @@ CK_AVX2 static inline __m256 productQ4(const uint8_t *qs, const float *x) {
   return _mm256_add_ps(p0, p1);
 }
 
-// Q8_0: Σ d·q·x.
+/// The 32-bit words at `p`, `p + stride`, `p + 2·stride`, `p + 3·stride`, as one vector.
+CK_AVX2 static inline __m128i gather4x32(const uint8_t *p, int stride) {
+  uint32_t w0, w1, w2, w3;
+  memcpy(&w0, p, 4);
+  memcpy(&w1, p + stride, 4);
+  memcpy(&w2, p + 2 * stride, 4);
+  memcpy(&w3, p + 3 * stride, 4);
+  return _mm_set_epi64x((int64_t)((uint64_t)w3 << 32 | w2), (int64_t)((uint64_t)w1 << 32 | w0));
+}
+
+/// Lane `lane` of `v` in all eight lanes.
+#define LANE(v, lane) _mm256_permutevar8x32_ps((v), _mm256_set1_epi32(lane))
+
+// Q8_0: Σ d·q·x; four blocks' d widened by one conversion.
 CK_AVX2 static float dotQ8_0(const uint8_t *w, const float *x, const float *sums, int64_t n) {
   (void)sums;
   __m256 a0 = _mm256_setzero_ps(), a1 = a0;
   int64_t blocks = n / 32, b = 0;
-  for (; b + 2 <= blocks; b += 2, w += 68, x += 64) {
-    a0 = _mm256_fmadd_ps(_mm256_set1_ps(half(w)), productQ8(w + 2, x), a0);
-    a1 = _mm256_fmadd_ps(_mm256_set1_ps(half(w + 34)), productQ8(w + 36, x + 32), a1);
+  for (; b + 4 <= blocks; b += 4, w += 136, x += 128) {
+    uint16_t h[4];
+    for (int i = 0; i < 4; i++) memcpy(&h[i], w + 34 * i, 2);
+    __m256 d = _mm256_castps128_ps256(_mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)h)));
+    a0 = _mm256_fmadd_ps(LANE(d, 0), productQ8(w + 2, x), a0);
+    a1 = _mm256_fmadd_ps(LANE(d, 1), productQ8(w + 36, x + 32), a1);
+    a0 = _mm256_fmadd_ps(LANE(d, 2), productQ8(w + 70, x + 64), a0);
+    a1 = _mm256_fmadd_ps(LANE(d, 3), productQ8(w + 104, x + 96), a1);
   }
-  if (b < blocks) a0 = _mm256_fmadd_ps(_mm256_set1_ps(half(w)), productQ8(w + 2, x), a0);
+  for (; b < blocks; b++, w += 34, x += 32) {
+    a0 = _mm256_fmadd_ps(_mm256_set1_ps(half(w)), productQ8(w + 2, x), a0);
+  }
   return hsum(_mm256_add_ps(a0, a1));
 }
 
-// Q4_1: d·Σ q·x + m·Σ x per block; the m terms use the precomputed block sums of x.
+// Q4_1: d·Σ q·x + m·Σ x per block. Four blocks at a time have their (d, m) pairs widened by
+// one conversion, and their m terms summed by one FMA against the block sums of x, which the
+// caller lays out as (0, Σ₀, 0, Σ₁, …) to line up with (d₀, m₀, d₁, m₁, …).
 CK_AVX2 static float dotQ4_1(const uint8_t *w, const float *x, const float *sums, int64_t n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-  float o0 = 0, o1 = 0;
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, offsets = a0;
   int64_t blocks = n / 32, b = 0;
-  for (; b + 2 <= blocks; b += 2, w += 40, x += 64) {
-    a0 = _mm256_fmadd_ps(_mm256_set1_ps(half(w)), productQ4(w + 4, x), a0);
-    a1 = _mm256_fmadd_ps(_mm256_set1_ps(half(w + 20)), productQ4(w + 24, x + 32), a1);
-    o0 += half(w + 2) * sums[b];
-    o1 += half(w + 22) * sums[b + 1];
+  for (; b + 4 <= blocks; b += 4, w += 80, x += 128) {
+    __m256 dm = _mm256_cvtph_ps(gather4x32(w, 20));  // d₀ m₀ d₁ m₁ d₂ m₂ d₃ m₃
+    offsets = _mm256_fmadd_ps(dm, _mm256_loadu_ps(sums + 2 * b), offsets);
+    a0 = _mm256_fmadd_ps(LANE(dm, 0), productQ4(w + 4, x), a0);
+    a1 = _mm256_fmadd_ps(LANE(dm, 2), productQ4(w + 24, x + 32), a1);
+    a0 = _mm256_fmadd_ps(LANE(dm, 4), productQ4(w + 44, x + 64), a0);
+    a1 = _mm256_fmadd_ps(LANE(dm, 6), productQ4(w + 64, x + 96), a1);
   }
-  if (b < blocks) {
+  float tail = 0;
+  for (; b < blocks; b++, w += 20, x += 32) {
     a0 = _mm256_fmadd_ps(_mm256_set1_ps(half(w)), productQ4(w + 4, x), a0);
-    o0 += half(w + 2) * sums[b];
+    tail += half(w + 2) * sums[2 * b + 1];
   }
-  return hsum(_mm256_add_ps(a0, a1)) + (o0 + o1);
+  return hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), offsets)) + tail;
 }
 
-// Q4_0: d·Σ q·x − 8d·Σ x per block.
+// Q4_0: d·Σ q·x − 8d·Σ x per block; four blocks' d widened by one conversion.
 CK_AVX2 static float dotQ4_0(const uint8_t *w, const float *x, const float *sums, int64_t n) {
   __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-  float o0 = 0, o1 = 0;
+  __m128 offsets = _mm_setzero_ps();
   int64_t blocks = n / 32, b = 0;
-  for (; b + 2 <= blocks; b += 2, w += 36, x += 64) {
-    float d0 = half(w), d1 = half(w + 18);
-    a0 = _mm256_fmadd_ps(_mm256_set1_ps(d0), productQ4(w + 2, x), a0);
-    a1 = _mm256_fmadd_ps(_mm256_set1_ps(d1), productQ4(w + 20, x + 32), a1);
-    o0 += d0 * sums[b];
-    o1 += d1 * sums[b + 1];
+  for (; b + 4 <= blocks; b += 4, w += 72, x += 128) {
+    uint16_t h[4];
+    for (int i = 0; i < 4; i++) memcpy(&h[i], w + 18 * i, 2);
+    __m128 d4 = _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)h));  // d₀ d₁ d₂ d₃
+    offsets = _mm_fmadd_ps(d4, _mm_loadu_ps(sums + b), offsets);
+    __m256 d = _mm256_castps128_ps256(d4);
+    a0 = _mm256_fmadd_ps(LANE(d, 0), productQ4(w + 2, x), a0);
+    a1 = _mm256_fmadd_ps(LANE(d, 1), productQ4(w + 20, x + 32), a1);
+    a0 = _mm256_fmadd_ps(LANE(d, 2), productQ4(w + 38, x + 64), a0);
+    a1 = _mm256_fmadd_ps(LANE(d, 3), productQ4(w + 56, x + 96), a1);
   }
-  if (b < blocks) {
-    float d0 = half(w);
-    a0 = _mm256_fmadd_ps(_mm256_set1_ps(d0), productQ4(w + 2, x), a0);
-    o0 += d0 * sums[b];
+  __m128 o = _mm_add_ps(offsets, _mm_movehl_ps(offsets, offsets));
+  float offset = _mm_cvtss_f32(_mm_add_ss(o, _mm_movehdup_ps(o)));
+  for (; b < blocks; b++, w += 18, x += 32) {
+    float d = half(w);
+    a0 = _mm256_fmadd_ps(_mm256_set1_ps(d), productQ4(w + 2, x), a0);
+    offset += d * sums[b];
   }
-  return hsum(_mm256_add_ps(a0, a1)) - 8 * (o0 + o1);
+  return hsum(_mm256_add_ps(a0, a1)) - 8 * offset;
 }
 
 // MARK: - Decoding
