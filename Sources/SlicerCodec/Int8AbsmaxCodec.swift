@@ -18,7 +18,9 @@ struct Int8AbsmaxCodec: FeatureCodec {
     var bytes = [UInt8]()
     bytes.reserveCapacity(4 + x.count)
     let a = absmax.bitPattern
-    for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: a >> UInt32(shift))) }
+    for shift in stride(from: 0, to: 32, by: 8) {
+      bytes.append(UInt8(truncatingIfNeeded: a >> UInt32(shift)))
+    }
     let scale = absmax > 0 ? 127 / Double(absmax) : 0
     for v in x {
       var q = 0
@@ -47,13 +49,16 @@ struct Int8AbsmaxCodec: FeatureCodec {
       throw .corrupt(codec: "int8", detail: "the absmax scale \(absmax) is not a finite number ≥ 0")
     }
     for i in 0..<dimension where bytes[4 + i] == 0x80 {
-      throw .corrupt(codec: "int8", detail: "entry \(i) is −128, outside the encoder's range −127…127")
+      throw .corrupt(
+        codec: "int8", detail: "entry \(i) is −128, outside the encoder's range −127…127")
     }
     return Self.unpack(bytes, dimension: dimension)
   }
 
   private static func scale(_ bytes: [UInt8]) -> Float {
-    Float(bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
+    Float(
+      bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(
+        bytes[3]) << 24)
   }
 
   private static func unpack(_ bytes: [UInt8], dimension: Int) -> [Float] {

@@ -19,6 +19,8 @@ struct RateSearch {
   let streams: [SignStream]
   let dimension: Int
   let maxGroups: Int
+  var mantissaFloor = 2
+  var mantissaOffset = 2
 
   struct StreamEstimate {
     var kept = 0
@@ -37,7 +39,8 @@ struct RateSearch {
 
   /// Estimates stream `s` at step Δ, threshold factor κ, `groups` equal groups and `outliers`
   /// outliers (both clamped to what K allows).
-  func estimate(_ s: Int, step: Double, kappa: Double, groups: Int, outliers: Int) -> StreamEstimate {
+  func estimate(_ s: Int, step: Double, kappa: Double, groups: Int, outliers: Int) -> StreamEstimate
+  {
     let stream = streams[s]
     var e = StreamEstimate()
     e.kept = stream.countAtLeast(kappa * step)
@@ -61,9 +64,10 @@ struct RateSearch {
       var bestError = e0
       let ratio = w * w * inverseStepSquared / Self.ln4  // λ·w²/12
       let raw = w > 0 ? fastLog2(w * w * inverseStepSquared) * 0.5 : 0
-      let center = raw < 1 ? 1 : (raw > Double(SlicerFormat.maxBits) ? SlicerFormat.maxBits : Int(raw))
+      let center =
+        raw < 1 ? 1 : (raw > Double(SlicerFormat.maxBits) ? SlicerFormat.maxBits : Int(raw))
       for b in max(1, center - 1)...min(SlicerFormat.maxBits, center + 1) {
-        let quarter = 1 / Double(1 << (2 * b))
+        let quarter = Double(bitPattern: UInt64(1023 - 2 * b) << 52)  // 4^-b
         let cost = Double(n) * (Double(b) + ratio * quarter)
         if cost < bestCost {
           bestCost = cost
@@ -121,18 +125,24 @@ struct RateSearch {
     var outliers = [0, 0]
     var step = Double(top)
     func estimates() -> [StreamEstimate] {
-      (0..<2).map { estimate($0, step: step, kappa: kappa[$0], groups: groups[$0], outliers: outliers[$0]) }
+      (0..<2).map {
+        estimate($0, step: step, kappa: kappa[$0], groups: groups[$0], outliers: outliers[$0])
+      }
     }
-    for round in 0..<3 {
-      step = bisect(allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers, top: Double(top))
-      if round == 2 { break }
+    for round in 0..<2 {
+      step = bisect(
+        allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers,
+        top: Double(top),
+        near: round == 0 ? nil : step)
+      if round == 1 { break }
       // Re-derive group and outlier counts and thresholds at this step.
       let current = estimates()
       let kept = current[0].kept + current[1].kept
       let positionBitsPerEntry =
         kept == 0
         ? log2(Double(dimension)) + 1
-        : InformationBits.log2Multinomial(dimension, [current[0].kept, current[1].kept, dimension - kept])
+        : InformationBits.log2Multinomial(
+          dimension, [current[0].kept, current[1].kept, dimension - kept])
           / Double(kept)
       let lambda = 12 / (step * step * Self.ln4)
       for s in 0..<2 where current[s].kept > 0 {
@@ -157,7 +167,8 @@ struct RateSearch {
             groups[s] = g
           }
         }
-        let perEntry = positionBitsPerEntry + log2(Double(max(1, best.groups))) + Double(best.lowestBits)
+        let perEntry =
+          positionBitsPerEntry + log2(Double(max(1, best.groups))) + Double(best.lowestBits)
         kappa[s] = (perEntry * Self.ln4 / 12 + 1.0 / 12).squareRoot()
       }
     }
@@ -165,22 +176,35 @@ struct RateSearch {
     guard final[0].error + final[1].error <= allowedError else { return nil }
     let maxBits = max(final[0].maxBits, final[1].maxBits)
     return GroupAllocator.Shape(
-      kept: final.map(\.kept), groups: final.map { max(1, $0.groups) }, outliers: final.map(\.outliers),
-      mantissaBits: min(ScaleCode.maxMantissaBits, max(2, maxBits + 2)))
+      kept: final.map(\.kept), groups: final.map { max(1, $0.groups) },
+      outliers: final.map(\.outliers),
+      mantissaBits: min(ScaleCode.maxMantissaBits, max(mantissaFloor, maxBits + mantissaOffset)))
   }
 
-  /// The largest step (to within 1/64 octave) whose estimated error meets the budget.
-  private func bisect(allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double) -> Double {
+  /// The largest step (to within 1/32 octave) whose estimated error meets the budget.
+  private func bisect(
+    allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double,
+    near: Double?
+  ) -> Double {
     func error(_ logStep: Double) -> Double {
       let step = exp2(logStep)
-      return estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]).error
+      return estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0])
+        .error
         + estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]).error
     }
     // Above log2(top)+1 nothing is kept; 40 octaves below, everything is at full precision.
+    // A second search starts within an octave of the first one's answer when that brackets it.
     var hi = log2(top) + 1
     var lo = hi - 40
+    if let near {
+      let center = log2(near)
+      if error(center - 1) <= allowedError && error(center + 1) > allowedError {
+        lo = center - 1
+        hi = center + 1
+      }
+    }
     if error(lo) > allowedError { return exp2(lo) }
-    while hi - lo > 1.0 / 64 {
+    while hi - lo > 1.0 / 32 {
       let mid = (lo + hi) / 2
       if error(mid) <= allowedError { lo = mid } else { hi = mid }
     }
@@ -188,9 +212,12 @@ struct RateSearch {
   }
 }
 
-/// log2 for estimates: the exponent plus a linear fit of the mantissa (|error| < 0.09).
+/// log2 for estimates: the exponent plus a linear fit of the mantissa (|error| < 0.09), read
+/// straight from the bits. Positive normal inputs only (others give a finite wrong value).
 @inline(__always)
 func fastLog2(_ v: Double) -> Double {
-  guard v > 0, v.isFinite else { return v > 0 ? 1024 : -1100 }
-  return Double(v.exponent) + (v.significand - 1)
+  let bits = v.bitPattern
+  let exponent = Double(Int((bits >> 52) & 0x7FF) - 1023)
+  let fraction = Double(bitPattern: (bits & ((1 << 52) - 1)) | (1023 << 52)) - 1
+  return exponent + fraction
 }

@@ -6,8 +6,8 @@
 ///
 /// so codes are monotone in value, one octave holds 2^m codes (relative step ≤ 2^-m), and the
 /// grid spans 2^-149 (Float's smallest subnormal) to just under 2^129 — every finite Float
-/// magnitude rounds up to a code. Values are exact Doubles built from integers and a power of
-/// two, with no libm call, so every platform decodes the same boundaries bit for bit.
+/// magnitude rounds up to a code. Values are exact Doubles assembled from the code's bits (no
+/// libm call), so every platform decodes the same boundaries bit for bit.
 enum ScaleCode {
   static let exponentBias = 149
   /// Exponents −149…128.
@@ -17,20 +17,23 @@ enum ScaleCode {
   /// Number of codes at `m` mantissa bits.
   static func count(mantissaBits m: Int) -> Int { exponentCount << m }
 
-  /// The magnitude code `code` stands for (`code` in 0..<count(m)).
+  /// The magnitude code `code` stands for (`code` in 0..<count(m)), built from its bits:
+  /// every value on the grid is a normal Double, so this is exact.
+  @inline(__always)
   static func value(_ code: Int, mantissaBits m: Int) -> Double {
     let e = (code >> m) - exponentBias
-    let f = code & ((1 << m) - 1)
-    return Double(sign: .plus, exponent: e, significand: 1 + Double(f) / Double(1 << m))
+    let f = UInt64(code & ((1 << m) - 1))
+    return Double(bitPattern: UInt64(e + 1023) << 52 | f << UInt64(52 - m))
   }
 
   /// The largest code whose value is ≤ `t` (0 when `t` is below the grid). `t` > 0, finite.
   static func code(atOrBelow t: Double, mantissaBits m: Int) -> Int {
-    let e = Int(t.exponent)
+    let bits = t.bitPattern
+    let e = Int((bits >> 52) & 0x7FF) - 1023
     if e < -exponentBias { return 0 }
     if e >= exponentCount - exponentBias { return count(mantissaBits: m) - 1 }
-    // significand ∈ [1, 2); scaling by 2^m is exact, so the floor is the exact grid index.
-    let f = Int(((t.significand - 1) * Double(1 << m)).rounded(.down))
+    // The top m fraction bits are the grid index within the octave (floor).
+    let f = Int((bits & ((1 << 52) - 1)) >> UInt64(52 - m))
     return ((e + exponentBias) << m) + f
   }
 

@@ -17,32 +17,53 @@ final class SignStream: @unchecked Sendable {
   /// it keeps the top k.
   let suffixSquares: UnsafeMutableBufferPointer<Double>
 
-  /// Collects the entries of `x` with the given sign (`negative` false: x_i > 0; true: x_i < 0).
-  /// Zeros belong to neither stream: dropping them costs nothing. `x` must be finite.
-  init(_ x: UnsafeBufferPointer<Float>, negative: Bool) {
+  /// The positive and the negative stream of `x` (which must be finite). Zeros belong to
+  /// neither: dropping them costs nothing.
+  static func split(_ x: [Float]) -> (positive: SignStream, negative: SignStream) {
     // Sort key: 0x7FFF_FFFF − magnitude bits, so ascending keys are descending magnitudes (for
     // non-negative floats the bit pattern orders like the value). Entries are collected in
-    // index order and the radix sort is stable, so ties stay in index order.
-    var n = 0
-    for v in x where negative ? v < 0 : v > 0 { n += 1 }
-    count = n
-    let keys = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(1, 2 * n))
-    let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, 2 * n))
+    // index order and the radix sort is stable, so ties stay in index order. Positives fill
+    // the key buffer from the front, negatives from the back; each has 2·d slots so the sort
+    // has scratch space.
+    let d = x.count
+    let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, 4 * d))
+    let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, 4 * d))
     defer {
       keys.deallocate()
       order.deallocate()
     }
-    var r = 0
-    for i in 0..<x.count {
-      let v = x[i]
-      if negative ? v < 0 : v > 0 {
-        keys[r] = 0x7FFF_FFFF &- v.magnitude.bitPattern
-        order[r] = Int32(truncatingIfNeeded: i)
-        r &+= 1
+    let negativeKeys = keys + 2 * d
+    let negativeOrder = order + 2 * d
+    var p = 0
+    var n = 0
+    x.withUnsafeBufferPointer { v in
+      for i in 0..<d {
+        let bits = v[i].bitPattern
+        let key = 0x7FFF_FFFF &- (bits & 0x7FFF_FFFF)
+        if bits & 0x7FFF_FFFF == 0 { continue }
+        if bits >> 31 == 0 {
+          keys[p] = key
+          order[p] = Int32(truncatingIfNeeded: i)
+          p &+= 1
+        } else {
+          negativeKeys[n] = key
+          negativeOrder[n] = Int32(truncatingIfNeeded: i)
+          n &+= 1
+        }
       }
     }
-    let sorted = Self.radixSort(keys.baseAddress!, order.baseAddress!, count: n)
+    return (
+      SignStream(sorting: keys, order, count: p),
+      SignStream(sorting: negativeKeys, negativeOrder, count: n)
+    )
+  }
 
+  /// Sorts `count` keys (with room for 2·count) and builds the stream from them.
+  private init(
+    sorting keys: UnsafeMutablePointer<UInt32>, _ order: UnsafeMutablePointer<Int32>, count n: Int
+  ) {
+    count = n
+    let sorted = Self.radixSort(keys, order, count: n)
     magnitudes = .allocate(capacity: max(1, n))
     indices = .allocate(capacity: max(1, n))
     prefix = .allocate(capacity: n + 1)
@@ -58,17 +79,17 @@ final class SignStream: @unchecked Sendable {
       indices[r] = sorted.values[r]
       sum += Double(a)
       squares += Double(a) * Double(a)
-      prefix[r + 1] = sum
-      prefixSquares[r + 1] = squares
+      prefix[r &+ 1] = sum
+      prefixSquares[r &+ 1] = squares
     }
     var tail = 0.0
     suffixSquares[n] = 0
     var k = n
     while k > 0 {
-      let a = Double(magnitudes[k - 1])
+      let a = Double(magnitudes[k &- 1])
       tail += a * a
-      suffixSquares[k - 1] = tail
-      k -= 1
+      suffixSquares[k &- 1] = tail
+      k &-= 1
     }
   }
 
@@ -83,7 +104,9 @@ final class SignStream: @unchecked Sendable {
   /// Stable LSD radix sort of `count` 31-bit keys at `keys` (with `values` moved along), byte
   /// by byte; a byte that is the same in every key costs no pass. Both buffers have room for
   /// 2·count elements: the second half is scratch. Returns where the sorted data ended up.
-  static func radixSort(_ keys: UnsafeMutablePointer<UInt32>, _ values: UnsafeMutablePointer<Int32>, count n: Int)
+  static func radixSort(
+    _ keys: UnsafeMutablePointer<UInt32>, _ values: UnsafeMutablePointer<Int32>, count n: Int
+  )
     -> (keys: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<Int32>)
   {
     guard n > 1 else { return (keys, values) }

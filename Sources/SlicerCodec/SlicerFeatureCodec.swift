@@ -4,9 +4,19 @@
 /// every input. The encoder makes it true by construction and checks it: it rebuilds the
 /// decoder's output from the message (`SparseMessage.reconstruction`, the decoder's own
 /// arithmetic; debug builds also decode the bytes and assert they agree bit for bit) and
-/// measures the distortion; if rounding ever pushes a sparse
-/// message over budget it retries with a tighter target, then falls back to dense fp16 (when
-/// that meets the budget) and finally to lossless fp32. Message layouts: `SlicerFormat`.
+/// measures the distortion; if rounding ever pushes a sparse message over budget it retries
+/// with a tighter target, then falls back to dense fp16 (when that meets the budget) and
+/// finally to lossless fp32. Message layouts: `SlicerFormat`.
+///
+/// How the message is chosen (`SlicerPlanner`): ATKF keeps the K+ largest positive and K−
+/// largest negative entries; MS cuts each sign's kept magnitudes into up to 7 singleton
+/// outliers (massive channels) and G equal-cardinality groups; ABQ gives each group 0…8 bits
+/// by greedy marginal gain on exact errors. K±, G±, outliers and the boundary precision come
+/// from a high-resolution rate model (`RateSearch`: one quantizer step Δ for all groups,
+/// thresholds derived per stream), then exact pricing of two boundary precisions
+/// (`GroupAllocator`). Positions, signs and group labels are arithmetic-coded with the exact
+/// enumerative models, i.e. log2 of the multinomial — measured 4–35% below Rice-coded gaps,
+/// far below bitmaps (see `PositionCodingComparison`).
 ///
 /// Inputs: non-finite entries (NaN, ±∞) make the relative error meaningless, so such vectors
 /// go out in the lossless fp32 mode and the tail sees exactly what the head produced.
@@ -44,9 +54,7 @@ struct SlicerFeatureCodec: FeatureCodec {
     if !finite { return dense(x, mode: .fp32) }
     if energy == 0 || budget >= 1 { return zero(x) }
 
-    let (positive, negative) = x.withUnsafeBufferPointer {
-      (SignStream($0, negative: false), SignStream($0, negative: true))
-    }
+    let (positive, negative) = SignStream.split(x)
     let planner = SlicerPlanner(streams: [positive, negative], dimension: d, maxGroups: maxGroups)
     // Aim a hair under the budget so the decoder-side sum (different order) stays within it;
     // the self-check below is what guarantees it.
@@ -57,11 +65,14 @@ struct SlicerFeatureCodec: FeatureCodec {
       let bytes = SparseMessageCoder.write(message)
       let decoded = message.reconstruction()
       assert(
-        (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern) == decoded.map(\.bitPattern),
+        (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern)
+          == decoded.map(\.bitPattern),
         "slicer decoder disagrees with the encoder's reconstruction")
       let distortion = Distortion.relativeSquaredError(x, decoded)
       if distortion <= budget {
-        if 8 * bytes.count < 8 + 16 * d || !denseFits(x, .fp16) {
+        // Dense messages are 1 + 2d (fp16) or 1 + 4d (fp32) bytes; take the smallest that fits.
+        if bytes.count > 1 + 4 * d { break }
+        if bytes.count < 1 + 2 * d || !denseFits(x, .fp16) {
           return sparseResult(bytes, plan: plan, distortion: distortion)
         }
         break
@@ -80,7 +91,9 @@ struct SlicerFeatureCodec: FeatureCodec {
       guard bytes.count == 1 else {
         throw .wrongLength(codec: "slicer", expectedBytes: 1, actualBytes: bytes.count)
       }
-      guard first == 0 else { throw .corrupt(codec: "slicer", detail: "zero message with nonzero padding bits") }
+      guard first == 0 else {
+        throw .corrupt(codec: "slicer", detail: "zero message with nonzero padding bits")
+      }
       return [Float](repeating: 0, count: dimension)
     case .sparse:
       return try SparseMessageCoder.read(bytes, dimension: dimension)
@@ -118,7 +131,8 @@ struct SlicerFeatureCodec: FeatureCodec {
   }
 
   private func denseFits(_ x: [Float], _ format: DenseFloatCodec.Format) -> Bool {
-    let decoded = DenseFloatCodec.unpack(denseBytes(x, format), count: x.count, format: format, offset: 1)
+    let decoded = DenseFloatCodec.unpack(
+      denseBytes(x, format), count: x.count, format: format, offset: 1)
     return Distortion.relativeSquaredError(x, decoded) <= budget
   }
 
@@ -135,7 +149,9 @@ struct SlicerFeatureCodec: FeatureCodec {
         mode: mode == .fp16 ? "fp16" : "fp32"))
   }
 
-  private func sparseResult(_ bytes: [UInt8], plan: GroupAllocator.Plan, distortion: Double) -> EncodedFeature {
+  private func sparseResult(_ bytes: [UInt8], plan: GroupAllocator.Plan, distortion: Double)
+    -> EncodedFeature
+  {
     let total = 8 * bytes.count
     var header = Int(plan.bits.header.rounded())
     var positions = Int(plan.bits.positions.rounded())
@@ -160,7 +176,8 @@ struct SlicerFeatureCodec: FeatureCodec {
         groups.append(
           GroupStats(
             sign: s == 0 ? .positive : .negative, count: sizes[j],
-            lo: Float(ScaleCode.value(lo, mantissaBits: m)), hi: Float(ScaleCode.value(hi, mantissaBits: m)),
+            lo: Float(ScaleCode.value(lo, mantissaBits: m)),
+            hi: Float(ScaleCode.value(hi, mantissaBits: m)),
             bits: layout.bitwidths[j]))
       }
     }

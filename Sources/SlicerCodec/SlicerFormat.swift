@@ -40,7 +40,10 @@
 /// enumerative probabilities, so positions, signs and groups together cost log2 of the
 /// multinomial d!/(K+!·K−!·(d−K)!) · Π_s K_s!/Π_j n_j! bits, plus < 2^-14 bit per symbol.
 /// The decoder knows the coded length from the coder's step count, so the byte count must match
-/// exactly and the padding must be zero: truncated or extended messages are rejected.
+/// exactly, the padding must be zero and the last coded bits must be the encoder's termination
+/// for the final coder state. That rejects extended messages and nearly all truncated or
+/// damaged ones; a damaged message that happens to be another valid one decodes (the format
+/// has no checksum — transport integrity is the wire protocol's job).
 public enum SlicerFormat {
   /// Groups per sign stream the format can express.
   public static let maxGroups = 16
@@ -56,7 +59,10 @@ public enum SlicerFormat {
   static let modeBits = 3
 
   enum Mode: Int {
-    case zero = 0, sparse = 1, fp16 = 2, fp32 = 3
+    case zero = 0
+    case sparse = 1
+    case fp16 = 2
+    case fp32 = 3
   }
 
   /// Sizes of `groups` equal-cardinality groups over `kept` magnitudes, smallest group first.
@@ -85,19 +91,22 @@ struct StreamLayout: Equatable {
 
   /// Members per group in label order.
   var sizes: [Int] {
-    let equal = groupCount > 0 ? SlicerFormat.groupSizes(kept: kept - outliers, groups: groupCount) : []
+    let equal =
+      groupCount > 0 ? SlicerFormat.groupSizes(kept: kept - outliers, groups: groupCount) : []
     return equal + [Int](repeating: 1, count: outliers)
   }
 
   /// The range codes (lo, hi) of group `j` in label order.
   func rangeCodes(_ j: Int) -> (lo: Int, hi: Int) {
-    j < groupCount ? (codes[j], codes[j + 1]) : (outlierCodes[j - groupCount], outlierCodes[j - groupCount] + 1)
+    j < groupCount
+      ? (codes[j], codes[j + 1]) : (outlierCodes[j - groupCount], outlierCodes[j - groupCount] + 1)
   }
 
   func quantizer(_ j: Int, mantissaBits m: Int) -> GroupQuantizer {
     let (lo, hi) = rangeCodes(j)
     return GroupQuantizer(
-      lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m), bits: bitwidths[j])
+      lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m),
+      bits: bitwidths[j])
   }
 }
 
@@ -121,7 +130,8 @@ struct SparseMessage {
   func reconstruction() -> [Float] {
     var quantizers = [[GroupQuantizer]]()
     for layout in streams {
-      quantizers.append((0..<layout.bitwidths.count).map { layout.quantizer($0, mantissaBits: mantissaBits) })
+      quantizers.append(
+        (0..<layout.bitwidths.count).map { layout.quantizer($0, mantissaBits: mantissaBits) })
     }
     var out = [Float](repeating: 0, count: dimension)
     for i in 0..<dimension {

@@ -1,8 +1,6 @@
 /// Writes and reads mode-1 (sparse) SLICER messages; the layout is documented on `SlicerFormat`.
 enum SparseMessageCoder {
   static let name = "slicer"
-  /// Labels per stream: equal groups plus outliers.
-  static let labelsPerStream = SlicerFormat.maxGroups + SlicerFormat.maxOutliers
 
   // MARK: writing
 
@@ -33,7 +31,7 @@ enum SparseMessageCoder {
         while slots[position + gap] < 0 { gap += 1 }
         var model = GapModel(positionsLeft: d - position, keptLeft: keptLeft)
         if model.maxGap > 0 {
-          while model.gap < gap { _ = model.next() }
+          model.skip(to: gap)
           let lower = model.lower
           ac.encode(cumulative: lower, frequency: model.next() - lower, totalBits: 32)
         }
@@ -50,11 +48,14 @@ enum SparseMessageCoder {
     return writer.finish()
   }
 
-  private static func writeHeader(of stream: StreamLayout, mantissaBits m: Int, into ac: inout ArithmeticEncoder) {
+  private static func writeHeader(
+    of stream: StreamLayout, mantissaBits m: Int, into ac: inout ArithmeticEncoder
+  ) {
     let outlierLimit = min(SlicerFormat.maxOutliers, stream.kept)
     let o = stream.outliers
     ac.encode(
-      cumulative: UInt64(o == 0 ? 0 : SlicerFormat.noOutlierFrequency + (o - 1) * SlicerFormat.outlierFrequency),
+      cumulative: UInt64(
+        o == 0 ? 0 : SlicerFormat.noOutlierFrequency + (o - 1) * SlicerFormat.outlierFrequency),
       frequency: UInt64(o == 0 ? SlicerFormat.noOutlierFrequency : SlicerFormat.outlierFrequency),
       total: UInt64(SlicerFormat.noOutlierFrequency + outlierLimit * SlicerFormat.outlierFrequency))
     let g = stream.groupCount
@@ -87,7 +88,8 @@ enum SparseMessageCoder {
     guard d >= 1 else {
       throw .corrupt(codec: name, detail: "a sparse message cannot describe a vector of width 0")
     }
-    var ac = ArithmeticDecoder(reader: BitReader(bytes, startingAt: SlicerFormat.modeBits), codec: name)
+    var ac = ArithmeticDecoder(
+      reader: BitReader(bytes, startingAt: SlicerFormat.modeBits), codec: name)
     let k = try ac.decode(uniform: d) + 1
     let kp = try ac.decode(uniform: k + 1)
     let counts = [kp, k - kp]
@@ -99,40 +101,34 @@ enum SparseMessageCoder {
     }
     var table = LabelTable(layouts)
     var quantizers = [GroupQuantizer]()
-    var negative = [Bool]()
     for s in 0..<2 {
       for j in 0..<layouts[s].bitwidths.count {
         quantizers.append(layouts[s].quantizer(j, mantissaBits: m))
-        negative.append(s == 1)
       }
     }
 
     var out = [Float](repeating: 0, count: d)
-    var keptLeft = k
-    var position = 0
-    while keptLeft > 0 {
-      var model = GapModel(positionsLeft: d - position, keptLeft: keptLeft)
-      if model.maxGap > 0 {
-        let (r, offset) = try ac.cell(totalBits: 32)
-        var lower: UInt64 = 0
-        while true {
-          let upper = model.next()
-          if r * upper > offset {
-            ac.take(width: r, cumulative: lower, frequency: upper - lower)
-            break
-          }
-          lower = upper
+    try out.withUnsafeMutableBufferPointer { (out) throws(CodecError) in
+      var keptLeft = k
+      var position = 0
+      while keptLeft > 0 {
+        var model = GapModel(positionsLeft: d - position, keptLeft: keptLeft)
+        if model.maxGap > 0 {
+          let (r, offset) = try ac.cell(totalBits: 32)
+          model.advance(to: offset / r)
+          position += model.gap
+          let lower = model.lower
+          ac.take(width: r, cumulative: lower, frequency: model.next() - lower)
         }
-        position += model.gap - 1
+        let (r, offset) = try ac.cell(total: table.total)
+        let (label, index, cumulative, frequency) = table.find(offset: offset, width: r)
+        ac.take(width: r, cumulative: cumulative, frequency: frequency)
+        table.remove(label)
+        let magnitude = quantizers[label].reconstruct(index)
+        out[position] = table.isNegative(label) ? -magnitude : magnitude
+        keptLeft -= 1
+        position += 1
       }
-      let (r, offset) = try ac.cell(total: table.total)
-      let (label, index, cumulative, frequency) = table.find(offset: offset, width: r)
-      ac.take(width: r, cumulative: cumulative, frequency: frequency)
-      table.remove(label)
-      let magnitude = quantizers[label].reconstruct(index)
-      out[position] = negative[label] ? -magnitude : magnitude
-      keptLeft -= 1
-      position += 1
     }
 
     let codedBits = SlicerFormat.modeBits + ac.codedBits
@@ -142,6 +138,10 @@ enum SparseMessageCoder {
     }
     guard BitReader(bytes, startingAt: codedBits).remainingBitsAreZero() else {
       throw .corrupt(codec: name, detail: "the padding bits after the coded section are not zero")
+    }
+    guard ac.terminationMatches(bytes, codedSectionStart: SlicerFormat.modeBits) else {
+      throw .corrupt(
+        codec: name, detail: "the coded section does not end the way the encoder ends it")
     }
     return out
   }
@@ -153,7 +153,9 @@ enum SparseMessageCoder {
     var outlierFrequencies = [SlicerFormat.noOutlierFrequency]
     outlierFrequencies += [Int](repeating: SlicerFormat.outlierFrequency, count: outlierLimit)
     let o = try outlierFrequencies.withUnsafeBufferPointer { (f) throws(CodecError) -> Int in
-      try ac.decode(frequencies: f, total: SlicerFormat.noOutlierFrequency + outlierLimit * SlicerFormat.outlierFrequency)
+      try ac.decode(
+        frequencies: f,
+        total: SlicerFormat.noOutlierFrequency + outlierLimit * SlicerFormat.outlierFrequency)
     }
     let g = kept > o ? try ac.decode(uniform: min(SlicerFormat.maxGroups, kept - o)) + 1 : 0
     var bitwidths = [Int]()
@@ -176,12 +178,16 @@ enum SparseMessageCoder {
     var codes = [Int]()
     if g > 0 {
       codes = [Int](repeating: 0, count: g + 1)
-      codes[g] = o > 0 ? try below(outlierCodes[0] + 1, what: "the top boundary") : try ac.decode(uniform: codeCount)
+      codes[g] =
+        o > 0
+        ? try below(outlierCodes[0] + 1, what: "the top boundary")
+        : try ac.decode(uniform: codeCount)
       for j in stride(from: g - 1, through: 0, by: -1) {
         codes[j] = try below(codes[j + 1], what: "boundary \(j)")
       }
     }
-    return StreamLayout(kept: kept, outliers: o, bitwidths: bitwidths, codes: codes, outlierCodes: outlierCodes)
+    return StreamLayout(
+      kept: kept, outliers: o, bitwidths: bitwidths, codes: codes, outlierCodes: outlierCodes)
   }
 }
 
@@ -190,51 +196,76 @@ enum SparseMessageCoder {
 /// and b_L bits, value q of label L has probability (n_L/K)·2^-b_L — the product of the sign
 /// model (K±/K), the group model (n_L/K±) and a uniform value — coded as one symbol of the
 /// total K·2^8 with cell [C_L·2^8 + q·n_L·2^(8−b_L), + n_L·2^(8−b_L)), C_L = Σ_{L'<L} n_L'.
-struct LabelTable {
-  private(set) var left: [Int] = []
-  private var bits: [Int] = []
-  private var streamBase = [0, 0]
+///
+/// Noncopyable over a small manual buffer: the coders update it once per kept entry.
+struct LabelTable: ~Copyable {
+  /// left[L] and the shift 8 − b_L per label.
+  private let left: UnsafeMutablePointer<Int>
+  private let shift: UnsafeMutablePointer<Int>
+  let count: Int
+  private let negativeBase: Int
   private var keptLeft = 0
 
   init(_ layouts: [StreamLayout]) {
-    for s in 0..<2 {
-      streamBase[s] = left.count
-      left += layouts[s].kept > 0 ? layouts[s].sizes : []
-      bits += layouts[s].bitwidths
-      keptLeft += layouts[s].kept
+    let labels = layouts[0].bitwidths.count + layouts[1].bitwidths.count
+    count = labels
+    left = .allocate(capacity: max(1, labels))
+    shift = .allocate(capacity: max(1, labels))
+    negativeBase = layouts[0].bitwidths.count
+    var l = 0
+    for layout in layouts where !layout.bitwidths.isEmpty {
+      for (j, n) in layout.sizes.enumerated() {
+        left[l] = n
+        shift[l] = 8 - layout.bitwidths[j]
+        l += 1
+      }
+      keptLeft += layout.kept
     }
+  }
+
+  deinit {
+    left.deallocate()
+    shift.deallocate()
   }
 
   var total: UInt64 { UInt64(keptLeft) << 8 }
 
-  func label(stream: Int, group: Int) -> Int { streamBase[stream] + group }
+  func label(stream: Int, group: Int) -> Int { stream == 0 ? group : negativeBase + group }
+
+  /// True for labels of the negative stream.
+  func isNegative(_ label: Int) -> Bool { label >= negativeBase }
 
   /// The cell of value `index` of `label`.
+  @inline(__always)
   func cell(label: Int, index: Int) -> (cumulative: UInt64, frequency: UInt64) {
     var before = 0
-    for l in 0..<label { before += left[l] }
-    let frequency = UInt64(left[label]) << UInt64(8 - bits[label])
-    return ((UInt64(before) << 8) + UInt64(index) * frequency, frequency)
+    for l in 0..<label { before &+= left[l] }
+    let frequency = UInt64(left[label]) << UInt64(shift[label])
+    return ((UInt64(before) << 8) &+ UInt64(index) &* frequency, frequency)
   }
 
   /// The label and value whose cell, scaled by `width`, holds `offset` (< width·total).
-  func find(offset: UInt64, width r: UInt64) -> (label: Int, index: Int, cumulative: UInt64, frequency: UInt64) {
+  @inline(__always)
+  func find(offset: UInt64, width r: UInt64) -> (
+    label: Int, index: Int, cumulative: UInt64, frequency: UInt64
+  ) {
     var before: UInt64 = 0
     var label = 0
-    while label < left.count - 1 {
-      let next = before + UInt64(left[label]) << 8
-      if r * next > offset { break }
+    while label < count - 1 {
+      let next = before &+ UInt64(left[label]) << 8
+      if r &* next > offset { break }
       before = next
-      label += 1
+      label &+= 1
     }
-    let frequency = UInt64(left[label]) << UInt64(8 - bits[label])
+    let frequency = UInt64(left[label]) << UInt64(shift[label])
     // offset < r·(before + n_L·2^8) and frequency·2^b = n_L·2^8, so index < 2^b.
-    let index = (offset - r * before) / (r * frequency)
-    return (label, Int(index), before + index * frequency, frequency)
+    let index = (offset &- r &* before) / (r &* frequency)
+    return (label, Int(index), before &+ index &* frequency, frequency)
   }
 
+  @inline(__always)
   mutating func remove(_ label: Int) {
-    left[label] -= 1
-    keptLeft -= 1
+    left[label] &-= 1
+    keptLeft &-= 1
   }
 }

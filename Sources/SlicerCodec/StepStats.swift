@@ -20,8 +20,9 @@ public struct StepStats: Sendable, Codable, Equatable {
   /// Number of transmitted (nonzero) positive and negative entries.
   public var kPositive: Int
   public var kNegative: Int
-  /// SLICER's magnitude groups, positive stream first, each from small to large magnitude.
-  /// Empty for the baselines.
+  /// SLICER's magnitude groups, positive stream first, each in label order: equal groups from
+  /// small to large magnitude, then the outliers (count 1, range = their code cell).
+  /// Empty for the baselines and SLICER's dense and zero modes.
   public var groups: [GroupStats]
   /// Relative squared error ‖x−x̂‖²/‖x‖² of the vector the decoder actually returns
   /// (see `Distortion.relativeSquaredError`).

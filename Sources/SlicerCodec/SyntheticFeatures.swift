@@ -51,7 +51,10 @@ public enum SyntheticFeatures {
       return (0..<d).map { _ in
         let z = rng.gaussian()
         var chi2 = 0.0
-        for _ in 0..<3 { let g = rng.gaussian(); chi2 += g * g }
+        for _ in 0..<3 {
+          let g = rng.gaussian()
+          chi2 += g * g
+        }
         return Float(z / (chi2 / 3).squareRoot())
       }
     case .massive:

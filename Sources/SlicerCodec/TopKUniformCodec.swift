@@ -10,13 +10,14 @@
 ///     padding     zero bits to the byte boundary
 ///
 /// K and the position layout follow from d and the spec, so nothing else is sent.
-/// Non-finite entries count as magnitude 0 and are never transmitted.
+/// Non-finite entries are treated as 0 (they have no faithful N-bit value).
 struct TopKUniformCodec: FeatureCodec {
   let fraction: Double
   let bits: Int
 
   init(fraction: Double, bits: Int) {
-    precondition(fraction > 0 && fraction <= 1 && (1...16).contains(bits), "invalid topk parameters")
+    precondition(
+      fraction > 0 && fraction <= 1 && (1...16).contains(bits), "invalid topk parameters")
     self.fraction = fraction
     self.bits = bits
   }
@@ -28,7 +29,9 @@ struct TopKUniformCodec: FeatureCodec {
   }
 
   /// Bits per index in list form; the list is used when it is shorter than a bitmap.
-  private static func indexWidth(_ d: Int) -> Int { d <= 1 ? 0 : Int.bitWidth - (d - 1).leadingZeroBitCount }
+  private static func indexWidth(_ d: Int) -> Int {
+    d <= 1 ? 0 : Int.bitWidth - (d - 1).leadingZeroBitCount
+  }
   private static func positionBits(d: Int, k: Int) -> (bits: Int, isList: Bool) {
     let list = k * indexWidth(d)
     return list < d ? (list, true) : (d, false)
@@ -38,12 +41,14 @@ struct TopKUniformCodec: FeatureCodec {
     precondition(x.count <= CodecLimits.maxDimension, "vector wider than CodecLimits.maxDimension")
     let clock = ContinuousClock()
     let start = clock.now
+    let original = x
+    let x = x.map { $0.isFinite ? $0 : 0 }  // non-finite entries are sent as 0
     let d = x.count
     let k = kept(dimension: d)
     // Order by magnitude descending, index ascending: a total order, so the choice is deterministic.
     var keys = [UInt64](repeating: 0, count: d)
     for i in 0..<d {
-      let m: UInt32 = x[i].isFinite ? x[i].magnitude.bitPattern : 0
+      let m = x[i].magnitude.bitPattern
       keys[i] = UInt64(UInt32.max - m) << 32 | UInt64(i)
     }
     keys.sort()
@@ -71,8 +76,8 @@ struct TopKUniformCodec: FeatureCodec {
     for p in positions {
       var q = 0
       if step > 0 {
-        let cell = ((Double(x[p]) + Double(absmax)) / step).rounded(.down)
-        q = cell <= 0 ? 0 : (cell >= Double(levels - 1) ? levels - 1 : Int(cell))
+        let cell = (Double(x[p]) + Double(absmax)) / step
+        q = !(cell > 0) ? 0 : (cell >= Double(levels - 1) ? levels - 1 : Int(cell))
       }
       writer.write(UInt64(q), count: bits)
     }
@@ -83,7 +88,7 @@ struct TopKUniformCodec: FeatureCodec {
       totalBits: total, headerBits: 0, positionBits: layout.bits, scaleBits: 32,
       valueBits: k * bits, paddingBits: total - 32 - layout.bits - k * bits,
       kPositive: positions.count { x[$0] > 0 }, kNegative: positions.count { x[$0] < 0 },
-      groups: [], distortion: Distortion.relativeSquaredError(x, decoded),
+      groups: [], distortion: Distortion.relativeSquaredError(original, decoded),
       encodeNanoseconds: clock.now.nanoseconds(since: start), mode: spec.description)
     return EncodedFeature(bytes: bytes, stats: stats)
   }

@@ -36,6 +36,11 @@ public struct TailScore: Sendable, Equatable {
   public var logProbabilities: [Double]
   /// The tail's most likely token at each scored position.
   public var argmax: [Int]
+
+  public init(logProbabilities: [Double], argmax: [Int]) {
+    self.logProbabilities = logProbabilities
+    self.argmax = argmax
+  }
 }
 
 /// Where the tail runs: in this process, or behind a `slicer serve` connection. The client's

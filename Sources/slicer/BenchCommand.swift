@@ -6,7 +6,7 @@ import SlicerTensor
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench", abstract: "Measure speed and memory.",
-    subcommands: [BenchDecodeCommand.self])
+    subcommands: [BenchDecodeCommand.self, BenchServerCommand.self])
 }
 
 struct BenchDecodeCommand: ParsableCommand {

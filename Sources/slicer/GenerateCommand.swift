@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SlicerCodec
 import SlicerModel
+import SlicerServer
 import SlicerTokenizer
 
 struct GenerateCommand: ParsableCommand {
@@ -37,8 +38,11 @@ struct GenerateCommand: ParsableCommand {
     let loaded = try options.load()
     let split = try options.resolvedSplit(for: loaded.info)
     let promptIDs = raw ? loaded.encode(prompt) : loaded.promptIDs(prompt, system: system)
-    var generator = try Generator(
-      model: loaded.model, split: split, codec: link.codec, sampling: sampling.parameters)
+    let meter = WireMeter()
+    var generator = Generator(
+      head: try SplitHead(model: loaded.model, split: split), codec: link.codec,
+      transport: try link.transport(
+        for: loaded, split: split, sampling: sampling.parameters, meter: meter))
     var detokenizer = StreamingDetokenizer(tokenizer: loaded.tokenizer)
     var tokens: [Int] = []
     var text = ""
@@ -74,7 +78,8 @@ struct GenerateCommand: ParsableCommand {
         model: loaded.info.name, split: split, promptTokens: promptIDs.count, tokenIDs: tokens,
         text: text, stopReason: reason, seconds: elapsed.seconds,
         timeToFirstTokenSeconds: firstToken?.seconds ?? 0, codec: link.codec.description,
-        bitsPerToken: summary.bitsPerPosition, distortion: summary.meanDistortion)
+        bitsPerToken: summary.bitsPerPosition, distortion: summary.meanDistortion,
+        wireBytesPerStep: link.wireBytesPerStep(meter))
       Output.write(try JSONOutput.string(result) + "\n")
     } else {
       Output.write(tail + "\n")
@@ -86,6 +91,7 @@ struct GenerateCommand: ParsableCommand {
           summary.bitsPerPosition, 16 * Double(loaded.info.hiddenSize) / max(summary.bitsPerPosition, 1),
           summary.meanDistortion)
       }
+      if let wire = link.wireSummary(meter) { note += ", " + wire }
       switch reason {
       case .contextFull: note += ", stopped: the context of \(loaded.info.contextLength) positions is full"
       case .cancelled: note += ", stopped by Ctrl-C"
@@ -109,9 +115,12 @@ struct GenerateResult: Encodable {
   var codec: String
   var bitsPerToken: Double
   var distortion: Double
+  /// STEP frame bytes per step through `--server` (absent in process).
+  var wireBytesPerStep: Double?
 
   enum CodingKeys: String, CodingKey {
     case model, split, text, seconds, codec, distortion
+    case wireBytesPerStep = "wire_bytes_per_step"
     case bitsPerToken = "bits_per_token"
     case promptTokens = "prompt_tokens"
     case tokenIDs = "token_ids"

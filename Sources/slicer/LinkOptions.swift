@@ -1,8 +1,11 @@
 import ArgumentParser
+import Foundation
 import SlicerCodec
 import SlicerModel
+import SlicerServer
+import SlicerWire
 
-/// `--codec`: how hidden states cross the split.
+/// `--codec`: how hidden states cross the split; `--server`: where the tail runs.
 struct LinkOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
@@ -10,6 +13,73 @@ struct LinkOptions: ParsableArguments {
       valueName: "codec"),
     transform: { text in try CodecSpec(parsing: text) })
   var codec: CodecSpec = .none
+
+  @Option(
+    help: ArgumentHelp(
+      "Run the tail on a `slicer serve` server at HOST:PORT instead of in this process.",
+      valueName: "host:port"),
+    transform: { text in try ServerEndpoint(parsing: text) })
+  var server: ServerEndpoint?
+
+  @Option(
+    help: ArgumentHelp(
+      "The server's auth token (default: $SLICER_TOKEN), for --server.", valueName: "secret"))
+  var token: String?
+
+  /// `--token`, else `$SLICER_TOKEN` (which keeps the secret out of the process list).
+  var authToken: String? {
+    token ?? ProcessInfo.processInfo.environment["SLICER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// Client options for `--server`: reconnect events go to stderr.
+  func remoteOptions(meter: WireMeter) -> RemoteTailOptions {
+    RemoteTailOptions(authToken: authToken, meter: meter) { event in
+      Output.error("[\(event)]\n")
+    }
+  }
+
+  /// Makes the tail for each split and codec a conversation asks for: in-process, or a session
+  /// on `--server` (`chat`, `replay`, `eval`).
+  func tailFactory(for loaded: LoadedModel, meter: WireMeter = WireMeter()) -> TailFactory {
+    guard let server else { return ChatSession.localTail }
+    return RemoteTail.factory(
+      endpoint: server, fingerprint: ModelFingerprint(model: loaded.model),
+      options: remoteOptions(meter: meter))
+  }
+
+  /// The tail for one split: in-process, or connected to `--server` (errors are one line).
+  func transport(
+    for loaded: LoadedModel, split: Int, sampling: SamplingParameters = .greedy,
+    meter: WireMeter = WireMeter()
+  ) throws -> any TailTransport {
+    try tailFactory(for: loaded, meter: meter)(
+      loaded.model, ChatSettings(split: split, codec: codec, sampling: sampling))
+  }
+
+  /// The remote tail when `--server` is given, else nil (the caller's own in-process default).
+  func remoteTransport(
+    for loaded: LoadedModel, split: Int, sampling: SamplingParameters = .greedy,
+    meter: WireMeter = WireMeter()
+  ) throws -> (any TailTransport)? {
+    server == nil ? nil : try transport(for: loaded, split: split, sampling: sampling, meter: meter)
+  }
+
+  /// What a step cost on the wire, when the tail is remote: "wire 131 B/step out, 12 B back".
+  func wireSummary(_ meter: WireMeter) -> String? {
+    guard server != nil else { return nil }
+    let stats = meter.stats
+    guard let steps = stats.sent[.step], steps.frames > 0 else { return nil }
+    let replies = stats.received[.token] ?? WireStats.Counter()
+    return String(
+      format: "wire %.0f B/step out, %.0f B back", Double(steps.bytes) / Double(steps.frames),
+      Double(replies.bytes) / Double(max(replies.frames, 1)))
+  }
+
+  /// STEP frame bytes per step, when the tail is remote.
+  func wireBytesPerStep(_ meter: WireMeter) -> Double? {
+    guard server != nil, let steps = meter.stats.sent[.step], steps.frames > 0 else { return nil }
+    return Double(steps.bytes) / Double(steps.frames)
+  }
 }
 
 /// Running totals of what crossed the link during a generation.

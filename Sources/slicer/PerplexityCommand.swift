@@ -47,7 +47,9 @@ struct PerplexityCommand: ParsableCommand {
     guard windows > 0 else { throw CLIError("'\(text)' has fewer than 2 tokens") }
     let bar = ProgressBar(label: "perplexity", total: windows)
     bar.update(0)
-    let result = try evaluator.evaluate(ids, maxWindows: maxWindows, progress: { done, _ in bar.update(done) })
+    let result = try evaluator.evaluate(
+      ids, maxWindows: maxWindows, transport: link.remoteTransport(for: loaded, split: split),
+      progress: { done, _ in bar.update(done) })
     if json {
       let row = PerplexityRow(
         perplexity: result.perplexity, meanNLL: result.meanNLL, tokens: result.tokens,

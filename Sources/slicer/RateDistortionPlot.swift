@@ -19,7 +19,10 @@ enum RateDistortionPlot {
     let hi = log10((bits.max() ?? 10000) * 1.5)
     let deltas = points.map(\.deltaPerplexityPercent)
     let yMin = min(deltas.min() ?? 0, -1)
-    let yMax = max(deltas.max() ?? 1, 2) * 1.1
+    // Points far above the interesting range (a broken setting at +50,000 %) are drawn at the top
+    // edge with their value, so they do not flatten everything else.
+    let cap = 25.0
+    let yMax = min(max(deltas.max() ?? 1, 2) * 1.1, cap)
     func x(_ b: Double) -> Double { left + (log10(b) - lo) / max(hi - lo, 1e-9) * plotW }
     func y(_ d: Double) -> Double { top + (yMax - d) / max(yMax - yMin, 1e-9) * plotH }
     let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
@@ -59,9 +62,11 @@ enum RateDistortionPlot {
       let color = colors[i % colors.count]
       for row in points.filter({ $0.split == split }) {
         let px = x(row.bitsPerToken)
+        let clipped = row.deltaPerplexityPercent > yMax
         let py = y(min(row.deltaPerplexityPercent, yMax))
-        out += "<circle cx='\(px)' cy='\(py)' r='4.5' fill='\(color)'/>\n"
-        out += "<text x='\(px + 6)' y='\(py - 6)' fill='\(color)' font-size='10'>\(escape(row.codec))</text>\n"
+        let label = escape(row.codec) + (clipped ? String(format: " (%+.0f %%, off the chart)", row.deltaPerplexityPercent) : "")
+        out += "<circle cx='\(px)' cy='\(py)' r='4.5' fill='\(clipped ? "white" : color)' stroke='\(color)' stroke-width='2'/>\n"
+        out += "<text x='\(px + 6)' y='\(py + (clipped ? 16 : -6))' fill='\(color)' font-size='10'>\(label)</text>\n"
       }
       out += "<circle cx='\(left + plotW + 20)' cy='\(top + 20 + 20 * Double(i))' r='5' fill='\(color)'/>\n"
       out += "<text x='\(left + plotW + 32)' y='\(top + 24 + 20 * Double(i))'>split \(split)</text>\n"

@@ -10,8 +10,8 @@ struct Slicer: AsyncParsableCommand {
       compressed and handed to a tail that runs the rest and picks the next token.
       """,
     subcommands: [
-      GenerateCommand.self, TokenizeCommand.self, PerplexityCommand.self, EvalCommand.self,
-      FetchCommand.self,
+      ChatCommand.self, GenerateCommand.self, TokenizeCommand.self, PerplexityCommand.self,
+      EvalCommand.self, ReplayCommand.self, ServeCommand.self, FetchCommand.self,
       BenchCommand.self,
     ])
 }

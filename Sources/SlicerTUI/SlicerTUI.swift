@@ -1,1 +1,0 @@
-// SlicerTUI module.
