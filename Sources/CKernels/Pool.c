@@ -14,8 +14,9 @@
 // On a machine busier than its cores, the OS deschedules a worker for a whole time slice
 // (milliseconds) while the caller waits for its last chunk, and two threads become much slower
 // than one. So the pool measures both: calls are timed per shape (function, count, chunk), most
-// calls run in the preferred mode, and a short probe every `phaseCalls` calls runs the other
-// mode; after each probe the mode whose calls took less time in total becomes the preferred one.
+// calls run in the preferred mode (at first the pool), and a short probe of `probeCalls` calls
+// every `phaseCalls` (the first after `firstProbe`) runs the other; after each probe the mode
+// whose calls took less time in total becomes the preferred one.
 // Which thread computes an item never changes its value, so this only changes speed.
 #define _GNU_SOURCE
 #include "Internal.h"
@@ -38,8 +39,9 @@ enum {
   maxThreads = 8,
   spinLimit = 20000,  // pauses (~0.3–1 ms) before a worker sleeps
   yieldAfter = 2000,  // pauses before a waiting caller starts yielding its core
-  phaseCalls = 1024,  // calls between the starts of two probes
-  probeCalls = 128,   // calls per probe of the other mode
+  firstProbe = 256,   // timed calls before the first probe
+  phaseCalls = 4096,  // calls between the starts of two probes
+  probeCalls = 64,    // calls per probe of the other mode (~1.5% of calls)
   shapeSlots = 64,    // distinct call shapes timed
 };
 
@@ -70,6 +72,7 @@ typedef struct {
 static Shape shapes[shapeSlots];
 static int preferPool = 1;
 static uint64_t timedCalls;
+static uint64_t probeStart = firstProbe;
 static _Atomic uint64_t callsOnPool, callsAlone;  // statistics, for reports
 
 static inline uint64_t nanoseconds(void) {
@@ -241,8 +244,8 @@ static void parallelFor(ck_range_fn fn, void *context, int64_t count, int64_t ch
     atomic_flag_clear(&inUse);
     return;
   }
-  uint64_t phase = timedCalls++ % phaseCalls;
-  int probing = phase >= phaseCalls - probeCalls;
+  uint64_t call = timedCalls++;
+  int probing = call >= probeStart;
   int usePool = probing ? !preferPool : preferPool;
   uint64_t start = nanoseconds();
   if (usePool) {
@@ -252,7 +255,10 @@ static void parallelFor(ck_range_fn fn, void *context, int64_t count, int64_t ch
   }
   record(fn, count, chunk, usePool, (double)(nanoseconds() - start));
   atomic_fetch_add(usePool ? &callsOnPool : &callsAlone, 1);
-  if (phase == phaseCalls - 1) choosePreferredMode();
+  if (probing && call == probeStart + probeCalls - 1) {
+    choosePreferredMode();
+    probeStart += phaseCalls;
+  }
   atomic_flag_clear(&inUse);
 }
 

@@ -32,15 +32,18 @@ public struct RandomWeights: WeightProvider {
       throw ModelLoadError.missingTensor(name: name, triedNames: [name])
     }
     let (rows, columns) = try Self.matrixShape(name, shape)
-    guard matrixFormat != .f32 else {
-      return WeightMatrix(floats: try floats(name), rows: rows, columns: columns)
-    }
-    // Written straight into 16-bit storage: no fp32 copy of a large embedding is ever held.
-    let storage = try WeightBytes(count: rows * columns * 2) { bytes in
-      let halves = bytes.bindMemory(to: UInt16.self)
-      let brain = matrixFormat == .bf16
-      try generate(name) { _ in } element: { i, value in
-        halves[i] = (brain ? Self.bfloat16Bits(value) : Float16(value).bitPattern).littleEndian
+    // Written straight into the matrix's storage: no second copy of a large embedding is held.
+    let storage = try WeightBytes(count: rows * columns * matrixFormat.bytesPerBlock) { bytes in
+      switch matrixFormat {
+      case .f16, .bf16:
+        let halves = bytes.bindMemory(to: UInt16.self)
+        let brain = matrixFormat == .bf16
+        try generate(name) { _ in } element: { i, value in
+          halves[i] = (brain ? Self.bfloat16Bits(value) : Float16(value).bitPattern).littleEndian
+        }
+      default:
+        let singles = bytes.bindMemory(to: UInt32.self)
+        try generate(name) { _ in } element: { i, value in singles[i] = value.bitPattern.littleEndian }
       }
     }
     return try WeightMatrix(format: matrixFormat, rows: rows, columns: columns, storage: storage)
