@@ -41,6 +41,21 @@ void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols
 void ck_linear_portable(ck_format format, const void *weights, int64_t rows, int64_t cols,
                         const float *x, int64_t n, const float *bias, float *y);
 
+/// Causal multi-head attention of `n` new positions (absolute positions `past ..< past + n`)
+/// over a key/value history, with grouped-query heads. Row-major layouts, one row per position:
+/// `queries` and `out` `(n, heads·headDim)`, head h in columns `h·headDim ..< (h+1)·headDim`;
+/// `keys`, `values` `(past + n, kvHeads·headDim)`, the history including the new positions.
+/// Query head h reads key/value head `h / (heads / kvHeads)`; scores are scaled by `scale`;
+/// row i sees keys `0 ... past + i`. Runs on the thread pool, one (row, head) per item.
+void ck_attention(const float *queries, int64_t n, const float *keys, const float *values,
+                  int64_t past, int64_t heads, int64_t kvHeads, int64_t headDim, float scale,
+                  float *out);
+
+/// `ck_attention` by the portable C code whatever the CPU.
+void ck_attention_portable(const float *queries, int64_t n, const float *keys,
+                           const float *values, int64_t past, int64_t heads, int64_t kvHeads,
+                           int64_t headDim, float scale, float *out);
+
 /// Decodes rows `first ..< first + count` of W to fp32 into `out` (count × cols), exactly as
 /// ggml and transformers widen them (one fp32 multiply, then one add for Q4_1).
 void ck_decode_rows(ck_format format, const void *weights, int64_t cols, int64_t first,
