@@ -28,7 +28,7 @@ enum GGUFModelLoader {
       ropeBase: file.metadata[a + "rope.freq_base"] == nil ? 10_000 : try file.float(a + "rope.freq_base"),
       ropeDimensions: try optionalInt(a + "rope.dimension_count"))
     let model = try LlamaModel(
-      config: config, weights: GGUFWeights(file: file),
+      config: config, weights: try GGUFWeights(file: file, url: url),
       name: (try? file.string("general.name")) ?? url.deletingPathExtension().lastPathComponent)
 
     let tokenizer = try makeTokenizer(file, tokens: tokens)
@@ -63,10 +63,27 @@ enum GGUFModelLoader {
 }
 
 /// A GGUF file as the model's weight source. Matrices stay in their stored blocks (Q8_0, Q4_0,
-/// Q4_1, F16, BF16, F32), read in place from the file's mapping, which they keep alive; vectors
+/// Q4_1, F16, BF16, F32), read in place from a mapping of the file that they keep alive; vectors
 /// (norm weights) are decoded to fp32.
+///
+/// The matrices borrow from a mapping of their own (`weights`) rather than the `GGUFFile`'s, so
+/// the parsed file — its metadata (the vocabulary, merges …) and the header pages it touched —
+/// is released once the model is built.
 struct GGUFWeights: WeightProvider {
   let file: GGUFFile
+  let weights: MappedFile
+
+  init(file: GGUFFile, url: URL) throws {
+    self.file = file
+    weights = try MappedFile(url: url)
+    // A second open of the same path: make sure it is still the file that was parsed.
+    guard weights.count == file.fileSize else {
+      throw ModelLoadError.unreadableWeights(
+        name: url.path,
+        reason: "the file changed while it was being loaded (\(file.fileSize) bytes, now \(weights.count))")
+    }
+  }
+
   func shape(of name: String) -> [Int]? { file.tensors[name]?.shape }
   func floats(_ name: String) throws -> [Float] { try file.floats(name) }
 
@@ -77,7 +94,13 @@ struct GGUFWeights: WeightProvider {
       throw ModelLoadError.unreadableWeights(
         name: name, reason: "its \(info.type) blocks have no kernel (supported: \(WeightFormat.allCases))")
     }
-    let storage = WeightBytes(borrowing: try file.rawBytes(name), keepingAlive: file)
+    // The parser checked the range against the file, and the mapping has the file's size.
+    let range = info.offset..<(info.offset + info.byteCount)
+    guard range.lowerBound >= 0, range.upperBound <= weights.count else {
+      throw ModelLoadError.unreadableWeights(name: name, reason: "its data lies outside the file")
+    }
+    let storage = WeightBytes(
+      borrowing: UnsafeRawBufferPointer(rebasing: weights.bytes[range]), keepingAlive: weights)
     do {
       return try WeightMatrix(format: format, rows: rows, columns: columns, storage: storage)
     } catch {
