@@ -61,7 +61,7 @@ typedef struct {
   int64_t rows, cols;
   const float *x;
   int64_t n;
-  const float *blockSums;  // n × cols/32, or NULL
+  const float *blockSums;  // one input row's Σ x per 32-block (layout: Formats.h), or NULL
   const float *bias;
   float *y;
 } Product;
