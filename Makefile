@@ -21,7 +21,7 @@ generate: deps weights build
 
 test: deps weights
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 build:
 	$(SWIFT) build -c release --product slicer

@@ -4,10 +4,14 @@ import SlicerCodec
 /// `slicer chat`: the full-screen chat. The UI thread reads keys, folds engine events into the
 /// `ScreenState` and draws; the `ChatEngine` generates on its own thread.
 ///
-/// Frames are coalesced: keys redraw at once, streamed tokens at most `frameInterval` apart, so
-/// a burst of hundreds of tokens per second costs a few dozen frames.
+/// Frames are coalesced: keys redraw at once, streamed tokens at most 30 frames a second, and
+/// fewer when frames are slow to draw, so that drawing takes at most ~3% of a core while the
+/// model generates: a burst of hundreds of tokens per second costs a few dozen frames.
 public final class ChatApp {
-  public static let frameInterval = 1.0 / 30
+  public static let fastestFrameInterval = 1.0 / 30
+  public static let slowestFrameInterval = 1.0 / 10
+  /// The share of a core that drawing may take while tokens stream.
+  public static let drawingShare = 0.03
 
   private let configuration: ChatConfiguration
   private let engine: ChatEngine
@@ -18,6 +22,14 @@ public final class ChatApp {
   private var quitting = false
   private var frames = FrameStatistics()
   private var stepsSinceFrame = 0
+  /// Draw time per frame, smoothed (one slow frame must not stall the next ones).
+  private var drawSeconds = 0.0
+
+  /// The time between frames for streamed text: 1/30 s, or longer (up to 1/10 s) when a frame
+  /// takes more than `drawingShare` of that.
+  private var frameInterval: Double {
+    min(max(Self.fastestFrameInterval, drawSeconds / Self.drawingShare), Self.slowestFrameInterval)
+  }
 
   public init(configuration: ChatConfiguration, connector: RemoteConnector?) {
     self.configuration = configuration
@@ -38,7 +50,10 @@ public final class ChatApp {
     engine.start()
     try loop(terminal, editor)
     engine.control.requestStop()
-    if let path = configuration.frameStatisticsPath { frames.write(to: path) }
+    if let path = configuration.frameStatisticsPath {
+      frames.finish()
+      frames.write(to: path)
+    }
   }
 
   private func loop(_ terminal: Terminal, _ editor: LineEditor) throws {
@@ -46,16 +61,17 @@ public final class ChatApp {
     var needsFrame = true
     while !quitting {
       var keyed = false
-      // Wait briefly for a key; shorter while tokens stream so frames keep their pace.
-      if let key = terminal.readKey(waitingAtMost: state.generating ? 10 : 50) {
+      // Sleep until a key, an engine event, or a pending frame's time; at most 100 ms, for
+      // resizes and SIGINT, which arrive on another thread and do not end the poll.
+      let untilFrame =
+        needsFrame ? max(frameInterval - (ContinuousClock.now - lastFrame).seconds, 0) : 0.1
+      terminal.waitForInput(or: engine.wakeDescriptor, seconds: min(untilFrame, 0.1))
+      // Everything typed so far (a paste too) goes in before the next frame.
+      var count = 0
+      while count < 4096, !quitting, let key = terminal.readKey(waitingAtMost: 0) {
         handle(key, terminal, editor)
         keyed = true
-        // Whatever else is typed already (a paste) goes in before the next frame.
-        var more = 0
-        while more < 4096, !quitting, let key = terminal.readKey(waitingAtMost: 0) {
-          handle(key, terminal, editor)
-          more += 1
-        }
+        count += 1
       }
       if terminal.takeInterrupts() > 0 { handle(.ctrlC, terminal, editor) }
       for line in editor.takeLines() { submit(line, editor) }
@@ -67,7 +83,7 @@ public final class ChatApp {
       }
       needsFrame = needsFrame || keyed || !events.isEmpty
       let now = ContinuousClock.now
-      if needsFrame && (keyed || (now - lastFrame).seconds >= Self.frameInterval) && !quitting {
+      if needsFrame && (keyed || (now - lastFrame).seconds >= frameInterval) && !quitting {
         draw(terminal, editor)
         lastFrame = now
         needsFrame = false
@@ -80,7 +96,9 @@ public final class ChatApp {
     var canvas = terminal.canvas()
     metrics = screen.draw(state, input: editor.state, on: &canvas)
     terminal.show(canvas)
-    frames.frame(steps: stepsSinceFrame, seconds: (ContinuousClock.now - start).seconds)
+    let seconds = (ContinuousClock.now - start).seconds
+    drawSeconds = drawSeconds == 0 ? seconds : 0.8 * drawSeconds + 0.2 * seconds
+    frames.frame(steps: stepsSinceFrame, seconds: seconds)
     stepsSinceFrame = 0
   }
 

@@ -66,6 +66,9 @@ public final class ChatEngine: @unchecked Sendable {
   /// The events posted since the last call, oldest first.
   public func drain() -> [EngineEvent] { events.drain() }
 
+  /// A descriptor that turns readable when events wait (for poll()); -1 if there is none.
+  public var wakeDescriptor: Int32 { events.wakeDescriptor }
+
   /// Blocks until every command submitted so far has run (tests; and quitting cleanly).
   public func waitUntilIdle() { queue.sync {} }
 
@@ -152,20 +155,51 @@ public final class ChatEngine: @unchecked Sendable {
   }
 }
 
-/// A lock-protected queue from the generation thread to the UI thread.
+/// A lock-protected queue from the generation thread to the UI thread, with a self-pipe: the
+/// first event into an empty queue writes a byte, so the UI can sleep in poll() on the
+/// terminal and `wakeDescriptor` together instead of waking on a timer.
 final class EventQueue<Element: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
   private var items: [Element] = []
+  /// Read end, write end; -1 when the pipe could not be made (the UI then polls on a timer).
+  private let pipeEnds: (read: Int32, write: Int32)
+
+  init() {
+    var ends: [Int32] = [-1, -1]
+    if pipe(&ends) == 0 {
+      for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+      pipeEnds = (ends[0], ends[1])
+    } else {
+      pipeEnds = (-1, -1)
+    }
+  }
+
+  deinit {
+    if pipeEnds.read >= 0 { close(pipeEnds.read) }
+    if pipeEnds.write >= 0 { close(pipeEnds.write) }
+  }
+
+  /// Readable when events are waiting.
+  var wakeDescriptor: Int32 { pipeEnds.read }
 
   func post(_ item: Element) {
     lock.lock()
     items.append(item)
+    let first = items.count == 1
     lock.unlock()
+    if first && pipeEnds.write >= 0 {
+      var byte: UInt8 = 1
+      _ = write(pipeEnds.write, &byte, 1)
+    }
   }
 
   func drain() -> [Element] {
     lock.lock()
     defer { lock.unlock() }
+    if pipeEnds.read >= 0 {
+      var bytes = [UInt8](repeating: 0, count: 64)
+      while read(pipeEnds.read, &bytes, bytes.count) > 0 {}
+    }
     let out = items
     items.removeAll(keepingCapacity: true)
     return out

@@ -3,7 +3,17 @@
 /// under a UTF-8 locale, where curses agrees for these ranges).
 public enum DisplayWidth {
   public static func of(_ character: Character) -> Int {
+    // Fast path: printable ASCII, nearly all of what is drawn (Unicode property lookups are not
+    // free at 30 frames a second).
+    if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
     guard let first = character.unicodeScalars.first else { return 0 }
+    // Likewise the panes' own symbols: Latin-1, arrows, math, box drawing, blocks, shapes.
+    if character.unicodeScalars.count == 1 {
+      switch first.value {
+      case 0xA0..<0x300, 0x2190...0x22FF, 0x2500...0x25FC: return 1
+      default: break
+      }
+    }
     if first.value < 0x20 || (0x7F..<0xA0).contains(first.value) { return 0 }
     switch first.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .format: return 0
@@ -26,6 +36,14 @@ public enum DisplayWidth {
     text: Substring, width: Int
   ) {
     let whole = Substring(text)
+    // Printable ASCII: one cell per byte, no grapheme breaking needed.
+    if whole.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+      let count = min(whole.utf8.count, max(width, 0))
+      return (whole.prefix(count), count)
+    }
+    // Text of simple scalars (each its own character: no combining marks, joiners, variation
+    // selectors or CR): walk scalars instead of grapheme clusters.
+    if let simple = simplePrefix(whole, fitting: width) { return simple }
     var used = 0
     var end = whole.startIndex
     for index in whole.indices {
@@ -35,6 +53,29 @@ public enum DisplayWidth {
       end = whole.index(after: index)
     }
     return (whole[whole.startIndex..<end], used)
+  }
+
+  private static func simplePrefix(_ text: Substring, fitting width: Int) -> (
+    text: Substring, width: Int
+  )? {
+    var used = 0
+    var end = text.startIndex
+    let scalars = text.unicodeScalars
+    var index = scalars.startIndex
+    while index < scalars.endIndex {
+      let value = scalars[index].value
+      let w: Int
+      switch value {
+      case 0x20..<0x7F, 0xA0..<0x300, 0x2190...0x22FF, 0x2500...0x25FC: w = 1
+      case 0x3041...0x33FF, 0x4E00...0x9FFF, 0xAC00...0xD7A3: w = 2
+      default: return nil
+      }
+      if used + w > width { break }
+      used += w
+      index = scalars.index(after: index)
+      end = index
+    }
+    return (text[text.startIndex..<end], used)
   }
 
   /// The shortest suffix of `text` that leaves at most `width` cells (for a line scrolled left).

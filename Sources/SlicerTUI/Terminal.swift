@@ -73,6 +73,15 @@ final class Terminal {
   /// SIGINTs delivered since the last call (`kill -INT`; Ctrl-C itself is a key in raw mode).
   func takeInterrupts() -> Int { SignalGuard.takeInterrupts() }
 
+  /// Sleeps until the terminal has input, `descriptor` (if ≥ 0) is readable, or `seconds` pass.
+  func waitForInput(or descriptor: Int32, seconds: Double) {
+    var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+    if descriptor >= 0 {
+      descriptors.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0))
+    }
+    _ = poll(&descriptors, nfds_t(descriptors.count), Int32(max(seconds, 0) * 1000))
+  }
+
   /// The next key, waiting at most `milliseconds` (0: only one already typed).
   func readKey(waitingAtMost milliseconds: Int) -> KeyEvent? {
     wtimeout(slicer_stdscr(), Int32(milliseconds))

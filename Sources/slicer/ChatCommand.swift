@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import SlicerCodec
 import SlicerModel
+import SlicerServer
 import SlicerTUI
+import SlicerWire
 
 /// `slicer chat`: the full-screen chat with live link panes, or a line-mode REPL.
 struct ChatCommand: ParsableCommand {
@@ -37,6 +39,12 @@ struct ChatCommand: ParsableCommand {
 
   @Option(help: "Run the tail on a `slicer serve` at HOST:PORT (default: in-process).")
   var server: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The server's auth token (default: $SLICER_TOKEN), for --server and /server.",
+      valueName: "secret"))
+  var token: String?
 
   @Option(name: .customLong("budget-step"), help: "Factor F2/F3 divide or multiply the budget by.")
   var budgetStep: Double = BudgetStepper.defaultFactor
@@ -78,10 +86,16 @@ struct ChatCommand: ParsableCommand {
       budgetFactor: budgetStep, historyPath: Self.historyPath(environment),
       noColor: noColor || !(environment["NO_COLOR"] ?? "").isEmpty,
       stepDelay: stepDelayMilliseconds / 1000, frameStatisticsPath: frameStatistics)
-    let connector: RemoteConnector? = nil  // set when the TCP tail transport is linked in
-
     let terminal = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
-    if plain || !terminal {
+    let lineMode = plain || !terminal
+    let authToken = token ?? environment["SLICER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    // Reconnect events are sentences on stderr in line mode; under curses stderr is the screen.
+    let options = RemoteTailOptions(authToken: authToken) { event in
+      if lineMode { Output.error("[\(event)]\n") }
+    }
+    let connector = Self.connector(options: options)
+
+    if lineMode {
       let status = PlainChat(configuration: configuration, connector: connector).run()
       if status != 0 { throw ExitCode(status) }
       return
@@ -93,9 +107,39 @@ struct ChatCommand: ParsableCommand {
     }
   }
 
+  /// `--server` and `/server`: a session on `slicer serve`, checked against this model's
+  /// fingerprint (computed once, on first use: a short forward pass).
+  static func connector(options: RemoteTailOptions) -> RemoteConnector {
+    let fingerprints = FingerprintCache()
+    return { host, port in
+      let endpoint = ServerEndpoint(host: host, port: port)
+      return { model, settings in
+        try RemoteTail(
+          endpoint: endpoint, model: model, fingerprint: fingerprints.fingerprint(of: model),
+          split: settings.split, codec: settings.codec, sampling: settings.sampling,
+          options: options)
+      }
+    }
+  }
+
   /// `~/.slicer_history`; `SLICER_HISTORY` overrides it (empty: no history file).
   static func historyPath(_ environment: [String: String]) -> String? {
     if let path = environment["SLICER_HISTORY"] { return path.isEmpty ? nil : path }
     return (NSHomeDirectory() as NSString).appendingPathComponent(".slicer_history")
+  }
+}
+
+/// The model's fingerprint, computed once for all the tails a chat opens.
+private final class FingerprintCache: @unchecked Sendable {  // `cached` is guarded by `lock`
+  private let lock = NSLock()
+  private var cached: ModelFingerprint?
+
+  func fingerprint(of model: any DecoderModel) -> ModelFingerprint {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cached { return cached }
+    let computed = ModelFingerprint(model: model)
+    cached = computed
+    return computed
   }
 }

@@ -89,11 +89,62 @@ struct PlainModeTests {
     #expect(result.stderr.contains("New conversation."))
   }
 
+  @Test func theTailRunsOnAServerAndComesBack() throws {
+    let server = try TailServerProcess(["--model", "Tests/Fixtures/tiny-opt", "--port", "0"])
+    defer { server.stop() }
+    let endpoint = "127.0.0.1:\(server.port)"
+    let result = try Self.chat(
+      ["--model", "Tests/Fixtures/tiny-opt", "--max-tokens", "4", "--server", endpoint],
+      input: "Hello there\n/server local\nHello\n/server \(endpoint)\nAgain\n")
+    #expect(result.status == 0)
+    let stats = result.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }
+    #expect(stats.count == 3)
+    #expect(stats.map { $0.contains(", tail \(endpoint), ") } == [true, false, true])
+    #expect(result.stderr.contains("The tail runs in-process.\n"))
+    #expect(result.stderr.contains("Connected to the tail at \(endpoint).\n"))
+  }
+
   @Test func noModelIsAnErrorExit() throws {
     let result = try Self.chat(["--model", "/nonexistent/model"], input: "Hello\n")
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("Error: Cannot load the model at '/nonexistent/model': "))
     #expect(result.stdout.isEmpty)
+  }
+}
+
+/// `slicer serve` in the background, on the port it picked.
+final class TailServerProcess {
+  let process = Process()
+  let port: Int
+
+  init(_ arguments: [String]) throws {
+    process.executableURL = TmuxSession.binary
+    process.arguments = ["serve"] + arguments
+    process.currentDirectoryURL = Fixtures.repository
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // "listening on 127.0.0.1:PORT: …"
+    var line = ""
+    while !line.contains("\n") {
+      let data = out.fileHandleForReading.availableData
+      if data.isEmpty { break }
+      line += String(decoding: data, as: UTF8.self)
+    }
+    guard let range = line.range(of: "127.0.0.1:"),
+      let port = Int(line[range.upperBound...].prefix { $0.isNumber })
+    else {
+      process.terminate()
+      throw CocoaError(.fileReadCorruptFile)
+    }
+    self.port = port
+  }
+
+  func stop() {
+    process.terminate()
+    process.waitUntilExit()
   }
 }
 

@@ -112,3 +112,30 @@ struct TextLayoutTests {
     #expect(ChatScroll.following.moved(by: -5, total: 10, height: 20) == .following)
   }
 }
+
+struct DisplayWidthPathTests {
+  /// The fast paths (ASCII, simple scalars) give what the general one does.
+  @Test func fastPathsAgreeWithTheGraphemePath() {
+    let texts = [
+      "plain ascii text", "Link ───────", "▁▂▃▅▇█ bits", "日本語 and ascii", "e\u{301}cole", "👍🏽 ok",
+      "한국어", "a\u{200D}b", "½ × − → ●",
+    ]
+    for text in texts {
+      for width in [0, 1, 3, 7, 40] {
+        let general = text.reduce(into: (used: 0, count: 0, done: false)) { state, character in
+          guard !state.done else { return }
+          let w = DisplayWidth.of(character)
+          if state.used + w > width {
+            state.done = true
+            return
+          }
+          state.used += w
+          state.count += 1
+        }
+        let fast = DisplayWidth.prefix(text, fitting: width)
+        #expect(fast.width == general.used, "\(text) at \(width)")
+        #expect(fast.text.count == general.count, "\(text) at \(width)")
+      }
+    }
+  }
+}
