@@ -62,6 +62,8 @@ typedef struct {
   const float *x;
   int64_t n;
   const float *blockSums;  // one input row's Σ x per 32-block (layout: Formats.h), or NULL
+  ck_q8_rows_fn q8rows;    // the integer kernel, with x quantized into `q8`, or NULL
+  ck_q8_row q8;
   const float *bias;
   float *y;
 } Product;
@@ -70,6 +72,13 @@ typedef struct {
 
 static void dotRows(void *context, int64_t begin, int64_t end) {
   const Product *p = context;
+  if (p->q8rows) {
+    p->q8rows(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, &p->q8, p->cols,
+              p->y + begin);
+    if (p->bias)
+      for (int64_t r = begin; r < end; r++) p->y[r] += p->bias[r];
+    return;
+  }
   for (int64_t r = begin; r < end; r++) {
     float v = p->kernels.dot(p->weights + (size_t)r * p->rowBytes, p->x, p->blockSums, p->cols);
     p->y[r] = p->bias ? v + p->bias[r] : v;
@@ -172,7 +181,22 @@ static void linear(int vector, ck_format format, const void *weights, int64_t ro
       .rows = rows, .cols = cols, .x = x, .n = n, .blockSums = NULL, .bias = bias, .y = y};
   if (n == 1) {
     float *sums = NULL;
-    if (ck_needs_block_sums(format)) {
+    void *q8 = NULL;
+    if (ck_has_q8_kernel(format) && ck_q8_activations()) {
+      // One allocation: cols int8s, then five floats per block.
+      int64_t blocks = cols / 32;
+      q8 = malloc((size_t)cols + (size_t)(5 * blocks) * sizeof(float));
+      if (!q8) abort();
+      float *f = (float *)((uint8_t *)q8 + cols);  // cols is a multiple of 32: aligned
+      p.q8 = (ck_q8_row){
+          .q = q8, .d = f, .sum = f + blocks, .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
+      (vector ? ck_quantize_q8 : ck_quantize_q8_portable)(x, cols, &p.q8);
+#if CK_X86
+      p.q8rows = vector ? ck_avx2_q8_rows(format) : ck_portable_q8_rows(format);
+#else
+      p.q8rows = ck_portable_q8_rows(format);
+#endif
+    } else if (ck_needs_block_sums(format)) {
       // Laid out as the row kernels expect (Formats.h): Q4_1's interleaved with zeros.
       int spread = format == CK_Q4_1 ? 2 : 1;
       int64_t blocks = cols / 32;
@@ -191,6 +215,7 @@ static void linear(int vector, ck_format format, const void *weights, int64_t ro
     if (chunk < 8) chunk = 8;
     ck_parallel_for(dotRows, &p, rows, chunk);
     free(sums);
+    free(q8);
     return;
   }
   ck_parallel_for(matrixPanels, &p, (rows + panelRows - 1) / panelRows, 4);

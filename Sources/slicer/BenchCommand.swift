@@ -49,6 +49,11 @@ struct BenchDecodeCommand: ParsableCommand {
   @Option(help: "Threads for the kernels (default: $SLICER_THREADS, else every CPU).")
   var threads: Int?
 
+  @Flag(
+    name: .customLong("fp32-activations"),
+    help: "Multiply 4-bit weights with fp32 inputs instead of 8-bit ones (exact, slower).")
+  var fp32Activations = false
+
   @Flag(name: .customLong("no-bandwidth"), help: "Skip measuring the machine's read bandwidth.")
   var noBandwidth = false
 
@@ -69,6 +74,7 @@ struct BenchDecodeCommand: ParsableCommand {
 
   func run() throws {
     if let threads { Kernels.threadCount = threads }
+    if fp32Activations { Kernels.quantizedActivations = false }
     let decoder: any DecoderModel
     if let model {
       decoder = try ModelOptions.parse(["--model", model]).load().model
@@ -121,6 +127,7 @@ struct BenchDecodeCommand: ParsableCommand {
       threads: threadCount,
       splitCallShare: Double(poolCalls.split) / Double(max(poolCalls.split + poolCalls.alone, 1)),
       instructionSet: Kernels.instructionSet,
+      activations: Kernels.quantizedActivations ? "q8" : "fp32",
       prefillTokensPerSecond: prefillRates.median, decodeTokensPerSecond: decodeRate,
       decodeRuns: decodeRates, peakRSSMiB: peakRSS,
       weightBytesStored: footprint?.stored, weightBytesPerToken: footprint?.perToken,
@@ -146,6 +153,9 @@ struct DecodeBenchResult: Encodable {
   /// thread because that measured faster: other processes were using the CPUs).
   var splitCallShare: Double
   var instructionSet: String
+  /// "q8" when 4-bit weights meet 8-bit inputs in decode products (Kernels.quantizedActivations),
+  /// "fp32" otherwise.
+  var activations: String
   var prefillTokensPerSecond: Double
   var decodeTokensPerSecond: Double
   /// Every run's decode rate, in run order.
@@ -164,7 +174,7 @@ struct DecodeBenchResult: Encodable {
   var readBandwidthGBps: Double?
 
   enum CodingKeys: String, CodingKey {
-    case model, split, runs, threads
+    case model, split, runs, threads, activations
     case splitCallShare = "split_call_share"
     case promptTokens = "prompt_tokens"
     case decodeTokens = "decode_tokens"
@@ -185,7 +195,8 @@ struct DecodeBenchResult: Encodable {
   var report: String {
     var lines = [
       "model \(model), split \(split), \(runs) runs (median), \(instructionSet), \(threads) threads"
-        + String(format: " (%.0f%% of kernel calls split across them)", 100 * splitCallShare),
+        + String(format: " (%.0f%% of kernel calls split across them), ", 100 * splitCallShare)
+        + "\(activations) activations for 4-bit weights",
       String(format: "prefill  %8.1f tok/s  (%d-token prompt)", prefillTokensPerSecond, promptTokens),
       String(
         format: "decode   %8.1f tok/s  (%d tokens; runs %@)", decodeTokensPerSecond, decodeTokens,

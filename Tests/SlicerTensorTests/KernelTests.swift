@@ -16,6 +16,9 @@ import Testing
 
   @Test(arguments: WeightFormat.allCases)
   func linearMatchesTheDequantizedReference(format: WeightFormat) throws {
+    let saved = Kernels.quantizedActivations
+    Kernels.quantizedActivations = false  // exact products; the integer path is tested below
+    defer { Kernels.quantizedActivations = saved }
     let shapes = format.blockSize == 1 ? Self.shapes + Self.elementShapes : Self.shapes
     var random = TestRandom(seed: 11)
     for (rows, columns) in shapes {
@@ -48,6 +51,58 @@ import Testing
         }
       }
     }
+  }
+
+  /// The integer path for 4-bit block formats (one input row): x rounded to 8 bits per 32-element
+  /// block (d = max|x|/127, q = round(x/d), ties to even), integer products, fp32 scales. Its
+  /// result must equal Σ w·x̂ (x̂ the rounded input) for Q4_0, and lie within the rounding's
+  /// effect Σ|w|·|x − x̂| of the exact Σ w·x for both (Q4_1's offset uses the exact Σ x).
+  @Test(arguments: [WeightFormat.q4_0, .q4_1])
+  func quantizedActivationsStayWithinTheirRoundingBound(format: WeightFormat) throws {
+    let saved = Kernels.quantizedActivations
+    Kernels.quantizedActivations = true
+    defer { Kernels.quantizedActivations = saved }
+    var random = TestRandom(seed: 17)
+    var roundedSomewhere = false
+    for (rows, columns) in Self.shapes + [(67, 576)] {
+      let weight = try TestWeights.make(format, rows: rows, columns: columns, random: &random)
+      let w = TestWeights.dequantized(weight)
+      // One block of zeros (d = 0) and one with a large outlier, besides plain values.
+      var x = (0..<columns).map { _ in random.uniform() }
+      if columns >= 64 {
+        for k in 0..<32 { x[k] = 0 }
+        x[40] = 37
+      }
+      var rounded = x
+      for b in 0..<columns / 32 {
+        let block = x[(32 * b)..<(32 * b + 32)]
+        let d = block.map { abs($0) }.max()! / 127
+        let inverse: Float = d != 0 ? 1 / d : 0
+        for k in (32 * b)..<(32 * b + 32) { rounded[k] = d * (x[k] * inverse).rounded(.toNearestOrEven) }
+      }
+      roundedSomewhere = roundedSomewhere || rounded != x
+      for portable in [false, true] {
+        let y = Linear(weight: weight, bias: nil)
+          .product(Matrix(rows: 1, columns: columns, values: x), portable: portable)
+        for r in 0..<rows {
+          var exact = 0.0, ofRounded = 0.0, magnitude = 0.0, bound = 0.0
+          for k in 0..<columns {
+            let wk = Double(w[r * columns + k])
+            exact += wk * Double(x[k])
+            ofRounded += wk * Double(rounded[k])
+            magnitude += abs(wk * Double(x[k]))
+            bound += abs(wk) * abs(Double(x[k]) - Double(rounded[k]))
+          }
+          let got = Double(y.values[r])
+          let slack = 1e-5 * magnitude + 1e-30
+          #expect(abs(got - exact) <= bound + slack, "\(format) \(rows)×\(columns) row \(r)")
+          if format != .q4_1 {
+            #expect(abs(got - ofRounded) <= slack, "\(format) \(rows)×\(columns) row \(r) portable \(portable)")
+          }
+        }
+      }
+    }
+    #expect(roundedSomewhere)
   }
 
   @Test(arguments: WeightFormat.allCases)

@@ -56,6 +56,13 @@ void ck_attention_portable(const float *queries, int64_t n, const float *keys,
                            const float *values, int64_t past, int64_t heads, int64_t kvHeads,
                            int64_t headDim, float scale, float *out);
 
+/// Whether decode products with 4-bit block weights (Q4_0, Q4_1) quantize the input row to 8
+/// bits per 32-element block and multiply in integers, as llama.cpp does (on by default;
+/// `$SLICER_FP32_ACTIVATIONS=1` turns it off). Off, the weights are widened to fp32 instead:
+/// exact products, about half the speed. Several input rows (prefill) always use fp32.
+int ck_q8_activations(void);
+void ck_set_q8_activations(int on);
+
 /// Decodes rows `first ..< first + count` of W to fp32 into `out` (count × cols), exactly as
 /// ggml and transformers widen them (one fp32 multiply, then one add for Q4_1).
 void ck_decode_rows(ck_format format, const void *weights, int64_t cols, int64_t first,
