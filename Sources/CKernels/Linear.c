@@ -8,6 +8,10 @@
 // per-thread panel (L1/L2-resident), then multiplied with every input row by a register-blocked
 // tile of 3 input rows × 4 weight rows (12 AVX2 accumulators), so decoding costs once per
 // weight instead of once per weight and token, and the FMA units, not the loads, set the pace.
+//
+// 4-bit block weights with quantized activations on (Q8Activations.c): every input row is
+// rounded to 8 bits per block and each chunk of W's rows is multiplied with all of them in
+// integers, for one row and several alike.
 #include "Formats.h"
 
 #include <stdlib.h>
@@ -62,8 +66,8 @@ typedef struct {
   const float *x;
   int64_t n;
   const float *blockSums;  // one input row's Σ x per 32-block (layout: Formats.h), or NULL
-  ck_q8_rows_fn q8rows;    // the integer kernel, with x quantized into `q8`, or NULL
-  ck_q8_row q8;
+  ck_q8_rows_fn q8rows;    // the integer kernel, with the n input rows quantized into `q8`
+  const ck_q8_row *q8;
   const float *bias;
   float *y;
 } Product;
@@ -72,13 +76,6 @@ typedef struct {
 
 static void dotRows(void *context, int64_t begin, int64_t end) {
   const Product *p = context;
-  if (p->q8rows) {
-    p->q8rows(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, &p->q8, p->cols,
-              p->y + begin);
-    if (p->bias)
-      for (int64_t r = begin; r < end; r++) p->y[r] += p->bias[r];
-    return;
-  }
   for (int64_t r = begin; r < end; r++) {
     float v = p->kernels.dot(p->weights + (size_t)r * p->rowBytes, p->x, p->blockSums, p->cols);
     p->y[r] = p->bias ? v + p->bias[r] : v;
@@ -172,31 +169,69 @@ static void matrixPanels(void *context, int64_t begin, int64_t end) {
   }
 }
 
-static void linear(int vector, ck_format format, const void *weights, int64_t rows, int64_t cols,
-                   const float *x, int64_t n, const float *bias, float *y) {
+/// Items are chunks of W's rows, each multiplied with every quantized input row while it is in
+/// cache. Each (W row, input row) pair is computed by the same kernel call sequence whatever
+/// `n` is, so a token's outputs do not depend on how many rows were multiplied together (the
+/// server batches decode steps of several clients).
+static void integerRows(void *context, int64_t begin, int64_t end) {
+  const Product *p = context;
+  for (int64_t i = 0; i < p->n; i++) {
+    float *y = p->y + i * p->rows;
+    p->q8rows(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, &p->q8[i],
+              p->cols, y + begin);
+    if (p->bias)
+      for (int64_t r = begin; r < end; r++) y[r] += p->bias[r];
+  }
+}
+
+/// Chunks of ~32 KB of weights: small enough to balance two threads, large enough that handing
+/// them out costs nothing (and, for several input rows, to stay in L2 while they are reused).
+static int64_t rowChunk(size_t rowBytes) {
+  int64_t chunk = (int64_t)(32768 / (rowBytes ? rowBytes : 1));
+  return chunk < 8 ? 8 : chunk;
+}
+
+/// The integer path: every input row quantized (Q8Activations.c), then `integerRows`.
+static void integerLinear(Product *p, ck_format format) {
+  int64_t blocks = p->cols / 32;
+  // One allocation: per input row, cols int8s then five floats per block (cols is a multiple of
+  // 32, so the floats stay aligned), after the n row descriptors.
+  size_t perRow = (size_t)p->cols + (size_t)(5 * blocks) * sizeof(float);
+  uint8_t *memory = malloc((size_t)p->n * (sizeof(ck_q8_row) + perRow));
+  if (!memory) abort();
+  ck_q8_row *rows = (ck_q8_row *)memory;
+  uint8_t *data = memory + (size_t)p->n * sizeof(ck_q8_row);
+  for (int64_t i = 0; i < p->n; i++) {
+    uint8_t *row = data + (size_t)i * perRow;
+    float *f = (float *)(row + p->cols);
+    rows[i] = (ck_q8_row){
+        .q = (int8_t *)row, .d = f, .sum = f + blocks, .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
+    (p->vector ? ck_quantize_q8 : ck_quantize_q8_portable)(p->x + i * p->cols, p->cols, &rows[i]);
+  }
+  p->q8 = rows;
+#if CK_X86
+  p->q8rows = p->vector ? ck_avx2_q8_rows(format) : ck_portable_q8_rows(format);
+#else
+  p->q8rows = ck_portable_q8_rows(format);
+#endif
+  ck_parallel_for(integerRows, p, p->rows, rowChunk(p->rowBytes));
+  free(memory);
+}
+
+static void linear(int vector, int q8, ck_format format, const void *weights, int64_t rows,
+                   int64_t cols, const float *x, int64_t n, const float *bias, float *y) {
   if (rows <= 0 || n <= 0) return;
   Product p = {
       .vector = vector,
       .kernels = vector ? ck_kernels(format) : ck_portable_kernels(format), .weights = weights, .rowBytes = ck_row_bytes(format, cols),
       .rows = rows, .cols = cols, .x = x, .n = n, .blockSums = NULL, .bias = bias, .y = y};
+  if (ck_has_q8_kernel(format) && q8) {
+    integerLinear(&p, format);
+    return;
+  }
   if (n == 1) {
     float *sums = NULL;
-    void *q8 = NULL;
-    if (ck_has_q8_kernel(format) && ck_q8_activations()) {
-      // One allocation: cols int8s, then five floats per block.
-      int64_t blocks = cols / 32;
-      q8 = malloc((size_t)cols + (size_t)(5 * blocks) * sizeof(float));
-      if (!q8) abort();
-      float *f = (float *)((uint8_t *)q8 + cols);  // cols is a multiple of 32: aligned
-      p.q8 = (ck_q8_row){
-          .q = q8, .d = f, .sum = f + blocks, .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
-      (vector ? ck_quantize_q8 : ck_quantize_q8_portable)(x, cols, &p.q8);
-#if CK_X86
-      p.q8rows = vector ? ck_avx2_q8_rows(format) : ck_portable_q8_rows(format);
-#else
-      p.q8rows = ck_portable_q8_rows(format);
-#endif
-    } else if (ck_needs_block_sums(format)) {
+    if (ck_needs_block_sums(format)) {
       // Laid out as the row kernels expect (Formats.h): Q4_1's interleaved with zeros.
       int spread = format == CK_Q4_1 ? 2 : 1;
       int64_t blocks = cols / 32;
@@ -209,13 +244,8 @@ static void linear(int vector, ck_format format, const void *weights, int64_t ro
       }
       p.blockSums = sums;
     }
-    // Chunks of ~32 KB of weights: small enough to balance two threads, large enough that
-    // handing them out costs nothing.
-    int64_t chunk = (int64_t)(32768 / (p.rowBytes ? p.rowBytes : 1));
-    if (chunk < 8) chunk = 8;
-    ck_parallel_for(dotRows, &p, rows, chunk);
+    ck_parallel_for(dotRows, &p, rows, rowChunk(p.rowBytes));
     free(sums);
-    free(q8);
     return;
   }
   ck_parallel_for(matrixPanels, &p, (rows + panelRows - 1) / panelRows, 4);
@@ -223,10 +253,12 @@ static void linear(int vector, ck_format format, const void *weights, int64_t ro
 
 void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
                int64_t n, const float *bias, float *y) {
-  linear(ck_have_avx2(), format, weights, rows, cols, x, n, bias, y);
+  linear(ck_have_avx2(), ck_q8_activations(), format, weights, rows, cols, x, n, bias, y);
 }
 
-void ck_linear_portable(ck_format format, const void *weights, int64_t rows, int64_t cols,
-                        const float *x, int64_t n, const float *bias, float *y) {
-  linear(0, format, weights, rows, cols, x, n, bias, y);
+void ck_linear_with(int portable, int quantizedActivations, ck_format format,
+                    const void *weights, int64_t rows, int64_t cols, const float *x, int64_t n,
+                    const float *bias, float *y) {
+  linear(!portable && ck_have_avx2(), quantizedActivations, format, weights, rows, cols, x, n,
+         bias, y);
 }

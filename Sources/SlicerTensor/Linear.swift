@@ -28,14 +28,18 @@ public struct Linear: Sendable {
       weight: WeightMatrix(floats: weight, rows: outFeatures, columns: inFeatures), bias: bias)
   }
 
-  public func callAsFunction(_ x: Matrix) -> Matrix { product(x, portable: false) }
+  public func callAsFunction(_ x: Matrix) -> Matrix {
+    product(x, portable: false, quantizedActivations: Kernels.quantizedActivations)
+  }
 
-  /// `x·Wᵀ + b` by the fastest kernels the CPU has, or by the portable ones (for tests).
-  func product(_ x: Matrix, portable: Bool) -> Matrix {
+  /// `x·Wᵀ + b` by the fastest kernels the CPU has, or by the portable ones, with or without
+  /// quantized activations (`Kernels.quantizedActivations`): for tests.
+  func product(_ x: Matrix, portable: Bool, quantizedActivations: Bool = false) -> Matrix {
     precondition(x.columns == inFeatures, "Linear expects \(inFeatures) columns, got \(x.columns)")
     var y = Matrix(zeros: x.rows, outFeatures)
     guard x.rows > 0, outFeatures > 0, let w = weight.storage.bytes.baseAddress else { return y }
-    let kernel = portable ? ck_linear_portable : ck_linear
+    let (portableFlag, q8): (Int32, Int32) = (portable ? 1 : 0, quantizedActivations ? 1 : 0)
+    let kernel = { ck_linear_with(portableFlag, q8, $0, $1, $2, $3, $4, $5, $6, $7) }
     let format = weight.format.kernelFormat
     let (rows, columns, n) = (Int64(outFeatures), Int64(inFeatures), Int64(x.rows))
     x.values.withUnsafeBufferPointer { xp in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlicerCodec
 import SlicerModel
 import SlicerTensor
 
@@ -49,6 +50,13 @@ struct BenchDecodeCommand: ParsableCommand {
   @Option(help: "Threads for the kernels (default: $SLICER_THREADS, else every CPU).")
   var threads: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Also measure what the split costs: decode through this codec at --split, as generate runs it, against the model unsplit, in alternating runs (e.g. fp32).",
+      valueName: "codec"),
+    transform: { text in try CodecSpec(parsing: text) })
+  var codec: CodecSpec?
+
   @Flag(
     name: .customLong("fp32-activations"),
     help: "Multiply 4-bit weights with fp32 inputs instead of 8-bit ones (exact, slower).")
@@ -95,7 +103,7 @@ struct BenchDecodeCommand: ParsableCommand {
     guard promptTokens + tokens <= info.contextLength else {
       throw CLIError("--prompt-tokens + --tokens exceeds the context of \(info.contextLength)")
     }
-    var generator = SplitMix64(seed: 7)
+    var generator = SlicerModel.SplitMix64(seed: 7)
     let prompt = (0..<promptTokens).map { _ in Int(generator.next() % UInt64(info.vocabularySize)) }
     var prefillRates: [Double] = []
     var decodeRates: [Double] = []
@@ -112,6 +120,10 @@ struct BenchDecodeCommand: ParsableCommand {
       let t2 = ContinuousClock.now
       prefillRates.append(Double(promptTokens) / (t1 - t0).seconds)
       decodeRates.append(Double(tokens) / (t2 - t1).seconds)
+    }
+    let splitCost = try codec.map {
+      try SplitCost.measure(
+        model: decoder, split: s, codec: $0, prompt: prompt, tokens: tokens, runs: runs)
     }
     // Peak RSS before the bandwidth probe allocates its buffer.
     let peakRSS = Double(PeakMemory.residentBytes) / 1_048_576
@@ -133,7 +145,8 @@ struct BenchDecodeCommand: ParsableCommand {
       weightBytesStored: footprint?.stored, weightBytesPerToken: footprint?.perToken,
       clientWeightBytesPerToken: footprint?.perToken(split: s).client,
       weightStreamGBps: footprint.map { Double($0.perToken) * decodeRate / 1e9 },
-      readBandwidthGBps1Thread: bandwidth?.one, readBandwidthGBps: bandwidth?.all)
+      readBandwidthGBps1Thread: bandwidth?.one, readBandwidthGBps: bandwidth?.all,
+      splitCost: splitCost)
     if json {
       print(try JSONOutput.string(result))
     } else {
@@ -172,6 +185,8 @@ struct DecodeBenchResult: Encodable {
   var readBandwidthGBps1Thread: Double?
   /// With `threads` threads, as decoding runs.
   var readBandwidthGBps: Double?
+  /// With --codec: the split's cost.
+  var splitCost: SplitCost?
 
   enum CodingKeys: String, CodingKey {
     case model, split, runs, threads, activations
@@ -189,6 +204,7 @@ struct DecodeBenchResult: Encodable {
     case weightStreamGBps = "weight_stream_gb_per_s"
     case readBandwidthGBps1Thread = "read_bandwidth_gb_per_s_1_thread"
     case readBandwidthGBps = "read_bandwidth_gb_per_s"
+    case splitCost = "split_cost"
   }
 
   /// The human-readable table.
@@ -224,6 +240,7 @@ struct DecodeBenchResult: Encodable {
             max(one, all) * 1e9 / Double(perToken)))
       }
     }
+    if let splitCost { lines.append(splitCost.report) }
     return lines.joined(separator: "\n")
   }
 }

@@ -16,9 +16,6 @@ import Testing
 
   @Test(arguments: WeightFormat.allCases)
   func linearMatchesTheDequantizedReference(format: WeightFormat) throws {
-    let saved = Kernels.quantizedActivations
-    Kernels.quantizedActivations = false  // exact products; the integer path is tested below
-    defer { Kernels.quantizedActivations = saved }
     let shapes = format.blockSize == 1 ? Self.shapes + Self.elementShapes : Self.shapes
     var random = TestRandom(seed: 11)
     for (rows, columns) in shapes {
@@ -53,15 +50,12 @@ import Testing
     }
   }
 
-  /// The integer path for 4-bit block formats (one input row): x rounded to 8 bits per 32-element
+  /// The integer path for 4-bit block formats: x rounded to 8 bits per 32-element
   /// block (d = max|x|/127, q = round(x/d), ties to even), integer products, fp32 scales. Its
   /// result must equal Σ w·x̂ (x̂ the rounded input) for Q4_0, and lie within the rounding's
   /// effect Σ|w|·|x − x̂| of the exact Σ w·x for both (Q4_1's offset uses the exact Σ x).
   @Test(arguments: [WeightFormat.q4_0, .q4_1])
   func quantizedActivationsStayWithinTheirRoundingBound(format: WeightFormat) throws {
-    let saved = Kernels.quantizedActivations
-    Kernels.quantizedActivations = true
-    defer { Kernels.quantizedActivations = saved }
     var random = TestRandom(seed: 17)
     var roundedSomewhere = false
     for (rows, columns) in Self.shapes + [(67, 576)] {
@@ -83,7 +77,9 @@ import Testing
       roundedSomewhere = roundedSomewhere || rounded != x
       for portable in [false, true] {
         let y = Linear(weight: weight, bias: nil)
-          .product(Matrix(rows: 1, columns: columns, values: x), portable: portable)
+          .product(
+            Matrix(rows: 1, columns: columns, values: x), portable: portable,
+            quantizedActivations: true)
         for r in 0..<rows {
           var exact = 0.0, ofRounded = 0.0, magnitude = 0.0, bound = 0.0
           for k in 0..<columns {
@@ -103,6 +99,26 @@ import Testing
       }
     }
     #expect(roundedSomewhere)
+  }
+
+  /// With quantized activations, a row multiplied among others gives the bits it gives alone:
+  /// the server batches clients' decode steps and must not change any client's result.
+  @Test(arguments: [WeightFormat.q4_0, .q4_1])
+  func quantizedRowsDoNotDependOnTheBatch(format: WeightFormat) throws {
+    var random = TestRandom(seed: 23)
+    let weight = try TestWeights.make(format, rows: 131, columns: 576, random: &random)
+    let bias = (0..<131).map { _ in random.uniform() }
+    let batch = Matrix(rows: 5, columns: 576, values: (0..<5 * 576).map { _ in random.uniform() })
+    for portable in [false, true] {
+      let together = Linear(weight: weight, bias: bias).product(
+        batch, portable: portable, quantizedActivations: true)
+      for i in 0..<5 {
+        let alone = Linear(weight: weight, bias: bias).product(
+          Matrix(rows: 1, columns: 576, values: Array(batch.values[(i * 576)..<((i + 1) * 576)])),
+          portable: portable, quantizedActivations: true)
+        #expect(alone.values == Array(together.values[(i * 131)..<((i + 1) * 131)]), "row \(i)")
+      }
+    }
   }
 
   @Test(arguments: WeightFormat.allCases)

@@ -36,10 +36,12 @@ size_t ck_row_bytes(ck_format format, int64_t cols);
 void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
                int64_t n, const float *bias, float *y);
 
-/// `ck_linear` computed by the portable C code whatever the CPU, for testing the vector kernels
-/// against it.
-void ck_linear_portable(ck_format format, const void *weights, int64_t rows, int64_t cols,
-                        const float *x, int64_t n, const float *bias, float *y);
+/// `ck_linear` with its choices made by the caller, for tests: the portable C code whatever
+/// the CPU when `portable` is non-zero; quantized activations (see `ck_q8_activations`) when
+/// `quantizedActivations` is non-zero, whatever the process-wide setting.
+void ck_linear_with(int portable, int quantizedActivations, ck_format format,
+                    const void *weights, int64_t rows, int64_t cols, const float *x, int64_t n,
+                    const float *bias, float *y);
 
 /// Causal multi-head attention of `n` new positions (absolute positions `past ..< past + n`)
 /// over a key/value history, with grouped-query heads. Row-major layouts, one row per position:
