@@ -51,11 +51,18 @@ typedef struct {
 typedef void (*ck_q8_rows_fn)(const uint8_t *rows, size_t rowBytes, int64_t count,
                               const ck_q8_row *x, int64_t cols, float *y);
 
+/// y[i·ldy + r] = Σ W[r]·x_i for `count` rows and `n` quantized input rows; each output the
+/// same bits as the one-input kernel gives.
+typedef void (*ck_q8_many_fn)(const uint8_t *rows, size_t rowBytes, int64_t count,
+                              const ck_q8_row *xs, int64_t n, int64_t cols, float *y, int64_t ldy);
+
 void ck_quantize_q8(const float *x, int64_t cols, ck_q8_row *out);
 void ck_quantize_q8_portable(const float *x, int64_t cols, ck_q8_row *out);
 ck_q8_rows_fn ck_portable_q8_rows(ck_format format);
 #if CK_X86
 ck_q8_rows_fn ck_avx2_q8_rows(ck_format format);
+/// A kernel for several input rows at once, or NULL where the one-row kernel is looped.
+ck_q8_many_fn ck_avx2_q8_many(ck_format format);
 #endif
 /// Whether `format` has an integer kernel (the block formats).
 int ck_has_q8_kernel(ck_format format);

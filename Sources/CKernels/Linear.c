@@ -67,6 +67,7 @@ typedef struct {
   int64_t n;
   const float *blockSums;  // one input row's Σ x per 32-block (layout: Formats.h), or NULL
   ck_q8_rows_fn q8rows;    // the integer kernel, with the n input rows quantized into `q8`
+  ck_q8_many_fn q8many;    // its several-inputs form, or NULL
   const ck_q8_row *q8;
   const float *bias;
   float *y;
@@ -74,9 +75,21 @@ typedef struct {
 
 // MARK: - One input row
 
+#ifndef ROWS_AHEAD
+#define ROWS_AHEAD 8
+#endif
+
 static void dotRows(void *context, int64_t begin, int64_t end) {
   const Product *p = context;
+  const char *last = (const char *)p->weights + (size_t)end * p->rowBytes;
   for (int64_t r = begin; r < end; r++) {
+#if CK_X86
+    // Ask for the row ROWS_AHEAD on: the hardware prefetcher alone leaves the kernels waiting
+    // on memory at the start of short rows.
+    const char *ahead = (const char *)p->weights + (size_t)(r + ROWS_AHEAD) * p->rowBytes;
+    for (size_t line = 0; line < p->rowBytes && ahead + line < last; line += 64)
+      _mm_prefetch(ahead + line, _MM_HINT_T0);
+#endif
     float v = p->kernels.dot(p->weights + (size_t)r * p->rowBytes, p->x, p->blockSums, p->cols);
     p->y[r] = p->bias ? v + p->bias[r] : v;
   }
@@ -175,6 +188,14 @@ static void matrixPanels(void *context, int64_t begin, int64_t end) {
 /// server batches decode steps of several clients).
 static void integerRows(void *context, int64_t begin, int64_t end) {
   const Product *p = context;
+  if (p->q8many) {
+    p->q8many(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, p->q8, p->n,
+              p->cols, p->y + begin, p->rows);
+    if (p->bias)
+      for (int64_t i = 0; i < p->n; i++)
+        for (int64_t r = begin; r < end; r++) p->y[i * p->rows + r] += p->bias[r];
+    return;
+  }
   for (int64_t i = 0; i < p->n; i++) {
     float *y = p->y + i * p->rows;
     p->q8rows(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, &p->q8[i],
@@ -211,6 +232,7 @@ static void integerLinear(Product *p, ck_format format) {
   p->q8 = rows;
 #if CK_X86
   p->q8rows = p->vector ? ck_avx2_q8_rows(format) : ck_portable_q8_rows(format);
+  p->q8many = p->vector ? ck_avx2_q8_many(format) : NULL;
 #else
   p->q8rows = ck_portable_q8_rows(format);
 #endif

@@ -25,6 +25,10 @@
 #include <immintrin.h>
 #endif
 
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 4
+#endif
+
 static _Atomic int useQ8Activations = -1;
 
 int ck_q8_activations(void) {
@@ -309,13 +313,80 @@ CK_AVX2 static float dotQ4_1AVX2(const uint8_t *w, const ck_q8_row *x, int64_t c
 CK_AVX2 static void rowsQ4_1AVX2(const uint8_t *w, size_t rowBytes, int64_t count,
                                  const ck_q8_row *x, int64_t cols, float *y) {
   int64_t r = 0;
-  for (; r + 2 <= count; r += 2) dotQ4_1Pair(w + r * rowBytes, w + (r + 1) * rowBytes, x, cols, y + r, y + r + 1);
+  const char *end = (const char *)w + count * rowBytes;
+  for (; r + 2 <= count; r += 2) {
+    // The hardware prefetcher alone leaves the scale loads waiting on memory: ask for the
+    // rows PREFETCH_AHEAD pairs on while these two are computed.
+    const char *next = (const char *)w + (r + 2 * PREFETCH_AHEAD) * rowBytes;
+    for (size_t line = 0; line < 2 * rowBytes && next + line < end; line += 64)
+      _mm_prefetch(next + line, _MM_HINT_T0);
+    dotQ4_1Pair(w + r * rowBytes, w + (r + 1) * rowBytes, x, cols, y + r, y + r + 1);
+  }
   for (; r < count; r++) y[r] = dotQ4_1AVX2(w + r * rowBytes, x, cols);
+}
+
+/// One W row against R input rows (R ≤ 3, a compile-time constant after inlining): each
+/// block's nibbles are unpacked once and used R times. Every accumulator of every (W row, input
+/// row) pair sees the operations `dotQ4_1Pair` applies, in the same order, so the results are
+/// the same bits as the one-input kernel's.
+CK_AVX2 static inline __attribute__((always_inline)) void q4_1Tile(
+    int R, const uint8_t *w, const ck_q8_row *xs, int64_t cols, float *y, int64_t ldy) {
+  __m256 a0[3], a1[3], o[3];
+  float t[3] = {0, 0, 0};
+  for (int i = 0; i < R; i++) a0[i] = a1[i] = o[i] = _mm256_setzero_ps();
+  int64_t blocks = cols / 32, b = 0;
+  for (; b + 4 <= blocks; b += 4, w += 80) {
+    __m256 pairs = halfPairs4(w, 20);
+    __m256 p[3];
+    for (int i = 0; i < R; i++) {
+      p[i] = _mm256_mul_ps(pairs, _mm256_loadu_ps(xs[i].dsum + 2 * b));
+      o[i] = _mm256_add_ps(o[i], p[i]);
+    }
+    for (int k = 0; k < 4; k += 2) {
+      __m256i n0 = nibbleBytes(w + 20 * k + 4), n1 = nibbleBytes(w + 20 * k + 24);
+      for (int i = 0; i < R; i++) {
+        const int8_t *q = xs[i].q + 32 * (b + k);
+        a0[i] = _mm256_fmadd_ps(LANE(p[i], 2 * k), productU8I8(n0, _mm256_loadu_si256((const __m256i *)q)), a0[i]);
+        a1[i] = _mm256_fmadd_ps(LANE(p[i], 2 * k + 2), productU8I8(n1, _mm256_loadu_si256((const __m256i *)(q + 32))), a1[i]);
+      }
+    }
+  }
+  for (; b < blocks; b++, w += 20) {
+    __m256i n0 = nibbleBytes(w + 4);
+    for (int i = 0; i < R; i++) {
+      __m256i q = _mm256_loadu_si256((const __m256i *)(xs[i].q + 32 * b));
+      a0[i] = _mm256_fmadd_ps(_mm256_set1_ps(halfAVX2(w) * xs[i].d[b]), productU8I8(n0, q), a0[i]);
+      t[i] += halfAVX2(w + 2) * xs[i].sum[b];
+    }
+  }
+  const __m256 zero = _mm256_setzero_ps();
+  for (int i = 0; i < R; i++)
+    y[i * ldy] = hsum8(_mm256_add_ps(_mm256_add_ps(a0[i], a1[i]), _mm256_blend_ps(zero, o[i], 0xAA))) + t[i];
+}
+
+CK_AVX2 static void manyQ4_1AVX2(const uint8_t *w, size_t rowBytes, int64_t count,
+                                 const ck_q8_row *xs, int64_t n, int64_t cols, float *y,
+                                 int64_t ldy) {
+  if (n == 1) {
+    rowsQ4_1AVX2(w, rowBytes, count, xs, cols, y);
+    return;
+  }
+  for (int64_t r = 0; r < count; r++) {
+    const uint8_t *row = w + r * rowBytes;
+    int64_t i = 0;
+    for (; i + 3 <= n; i += 3) q4_1Tile(3, row, xs + i, cols, y + i * ldy + r, ldy);
+    if (n - i == 2) q4_1Tile(2, row, xs + i, cols, y + i * ldy + r, ldy);
+    if (n - i == 1) q4_1Tile(1, row, xs + i, cols, y + i * ldy + r, ldy);
+  }
 }
 
 CK_AVX2 static void rowsQ4_0AVX2(const uint8_t *w, size_t rowBytes, int64_t count,
                                  const ck_q8_row *x, int64_t cols, float *y) {
   for (int64_t r = 0; r < count; r++) y[r] = dotQ4_0AVX2(w + r * rowBytes, x, cols);
+}
+
+ck_q8_many_fn ck_avx2_q8_many(ck_format format) {
+  return format == CK_Q4_1 ? manyQ4_1AVX2 : NULL;
 }
 
 ck_q8_rows_fn ck_avx2_q8_rows(ck_format format) {
