@@ -38,33 +38,27 @@ static inline ck_row_kernels ck_kernels(ck_format format) {
   return ck_portable_kernels(format);
 }
 
-/// One input row quantized for the integer kernels (Q8Activations.c): per 32-element block b,
-/// x ≈ d[b]·q; `sum[b]` is the exact Σ x of the block and `qsum[b]` Σ q (as a float);
+/// One input row quantized for the integer kernels (Int16Activations.c): per 32-element block
+/// b, x ≈ d[b]·q; `sum[b]` is the exact Σ x of the block and `qsum[b]` Σ q (as a float);
 /// `dsum` holds (d[b], sum[b]) pairs, to line up with Q4_1's (d, m) pairs.
 typedef struct {
-  int8_t *q;
+  int16_t *q;
   float *d, *sum, *qsum, *dsum;
-} ck_q8_row;
+} ck_q16_row;
 
 /// y[r] = Σ W[r]·x over `count` stored rows `rowBytes` apart, with x quantized (`cols` a
 /// multiple of 32).
-typedef void (*ck_q8_rows_fn)(const uint8_t *rows, size_t rowBytes, int64_t count,
-                              const ck_q8_row *x, int64_t cols, float *y);
+typedef void (*ck_q16_rows_fn)(const uint8_t *rows, size_t rowBytes, int64_t count,
+                              const ck_q16_row *x, int64_t cols, float *y);
 
-/// y[i·ldy + r] = Σ W[r]·x_i for `count` rows and `n` quantized input rows; each output the
-/// same bits as the one-input kernel gives.
-typedef void (*ck_q8_many_fn)(const uint8_t *rows, size_t rowBytes, int64_t count,
-                              const ck_q8_row *xs, int64_t n, int64_t cols, float *y, int64_t ldy);
-
-void ck_quantize_q8(const float *x, int64_t cols, ck_q8_row *out);
-void ck_quantize_q8_portable(const float *x, int64_t cols, ck_q8_row *out);
-ck_q8_rows_fn ck_portable_q8_rows(ck_format format);
+void ck_quantize_q16(const float *x, int64_t cols, ck_q16_row *out);
+void ck_quantize_q16_portable(const float *x, int64_t cols, ck_q16_row *out);
+ck_q16_rows_fn ck_portable_q16_rows(ck_format format);
 #if CK_X86
-ck_q8_rows_fn ck_avx2_q8_rows(ck_format format);
-/// A kernel for several input rows at once, or NULL where the one-row kernel is looped.
-ck_q8_many_fn ck_avx2_q8_many(ck_format format);
+ck_q16_rows_fn ck_avx2_q16_rows(ck_format format);
+
 #endif
 /// Whether `format` has an integer kernel (the block formats).
-int ck_has_q8_kernel(ck_format format);
+int ck_has_q16_kernel(ck_format format);
 
 #endif

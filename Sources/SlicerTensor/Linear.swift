@@ -38,8 +38,8 @@ public struct Linear: Sendable {
     precondition(x.columns == inFeatures, "Linear expects \(inFeatures) columns, got \(x.columns)")
     var y = Matrix(zeros: x.rows, outFeatures)
     guard x.rows > 0, outFeatures > 0, let w = weight.storage.bytes.baseAddress else { return y }
-    let (portableFlag, q8): (Int32, Int32) = (portable ? 1 : 0, quantizedActivations ? 1 : 0)
-    let kernel = { ck_linear_with(portableFlag, q8, $0, $1, $2, $3, $4, $5, $6, $7) }
+    let (portableFlag, quantized): (Int32, Int32) = (portable ? 1 : 0, quantizedActivations ? 1 : 0)
+    let kernel = { ck_linear_with(portableFlag, quantized, $0, $1, $2, $3, $4, $5, $6, $7) }
     let format = weight.format.kernelFormat
     let (rows, columns, n) = (Int64(outFeatures), Int64(inFeatures), Int64(x.rows))
     x.values.withUnsafeBufferPointer { xp in

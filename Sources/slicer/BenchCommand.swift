@@ -59,7 +59,7 @@ struct BenchDecodeCommand: ParsableCommand {
 
   @Flag(
     name: .customLong("fp32-activations"),
-    help: "Multiply 4-bit weights with fp32 inputs instead of 8-bit ones (exact, slower).")
+    help: "Multiply 4-bit weights with fp32 inputs instead of 16-bit integers (slower).")
   var fp32Activations = false
 
   @Flag(name: .customLong("no-bandwidth"), help: "Skip measuring the machine's read bandwidth.")
@@ -139,7 +139,7 @@ struct BenchDecodeCommand: ParsableCommand {
       threads: threadCount,
       splitCallShare: Double(poolCalls.split) / Double(max(poolCalls.split + poolCalls.alone, 1)),
       instructionSet: Kernels.instructionSet,
-      activations: Kernels.quantizedActivations ? "q8" : "fp32",
+      activations: Kernels.quantizedActivations ? "int16" : "fp32",
       prefillTokensPerSecond: prefillRates.median, decodeTokensPerSecond: decodeRate,
       decodeRuns: decodeRates, peakRSSMiB: peakRSS,
       weightBytesStored: footprint?.stored, weightBytesPerToken: footprint?.perToken,
@@ -166,7 +166,7 @@ struct DecodeBenchResult: Encodable {
   /// thread because that measured faster: other processes were using the CPUs).
   var splitCallShare: Double
   var instructionSet: String
-  /// "q8" when 4-bit weights meet 8-bit inputs in decode products (Kernels.quantizedActivations),
+  /// "int16" when 4-bit weights meet 16-bit integer inputs (Kernels.quantizedActivations),
   /// "fp32" otherwise.
   var activations: String
   var prefillTokensPerSecond: Double

@@ -37,7 +37,7 @@ void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols
                int64_t n, const float *bias, float *y);
 
 /// `ck_linear` with its choices made by the caller, for tests: the portable C code whatever
-/// the CPU when `portable` is non-zero; quantized activations (see `ck_q8_activations`) when
+/// the CPU when `portable` is non-zero; quantized activations (see `ck_quantized_activations`) when
 /// `quantizedActivations` is non-zero, whatever the process-wide setting.
 void ck_linear_with(int portable, int quantizedActivations, ck_format format,
                     const void *weights, int64_t rows, int64_t cols, const float *x, int64_t n,
@@ -58,12 +58,11 @@ void ck_attention_portable(const float *queries, int64_t n, const float *keys,
                            const float *values, int64_t past, int64_t heads, int64_t kvHeads,
                            int64_t headDim, float scale, float *out);
 
-/// Whether decode products with 4-bit block weights (Q4_0, Q4_1) quantize the input row to 8
-/// bits per 32-element block and multiply in integers, as llama.cpp does (on by default;
-/// `$SLICER_FP32_ACTIVATIONS=1` turns it off). Off, the weights are widened to fp32 instead:
-/// exact products, about half the speed. Several input rows (prefill) always use fp32.
-int ck_q8_activations(void);
-void ck_set_q8_activations(int on);
+/// Whether products with 4-bit block weights (Q4_0, Q4_1) round the input rows to 16-bit
+/// integers per 32-element block and multiply in integers (on by default;
+/// `$SLICER_FP32_ACTIVATIONS=1` turns it off; then the weights are widened to fp32 instead).
+int ck_quantized_activations(void);
+void ck_set_quantized_activations(int on);
 
 /// Decodes rows `first ..< first + count` of W to fp32 into `out` (count × cols), exactly as
 /// ggml and transformers widen them (one fp32 multiply, then one add for Q4_1).
