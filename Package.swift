@@ -17,9 +17,6 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
-    // OpenBLAS's cblas interface (Debian: libopenblas-dev). Unused since CKernels does the
-    // matrix products and attention; nothing depends on it, so OpenBLAS is not linked.
-    .systemLibrary(name: "CCBLAS", path: "Sources/CCBLAS"),
     // ncursesw and GNU readline (Debian: libncurses-dev, libreadline-dev), for the TUI.
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),

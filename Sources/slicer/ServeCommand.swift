@@ -84,6 +84,8 @@ struct ServeCommand: ParsableCommand {
     } catch {
       throw CLIError(error.description)
     }
+    // Before the address is announced: whoever reads it may send SIGTERM at once.
+    let stopper = ShutdownSignals { server.shutdown() }
     let info = loaded.info
     let listening = ServerEndpoint(host: host, port: server.port ?? port)
     var line =
@@ -96,7 +98,6 @@ struct ServeCommand: ParsableCommand {
       "[\(configuration.batching ? "batching steps" : "no batching"), up to \(maxSessions) sessions"
         + "\(secret == nil ? "" : ", token required"); Ctrl-C or SIGTERM stops]\n")
 
-    let stopper = ShutdownSignals { server.shutdown() }
     server.waitUntilStopped()
     withExtendedLifetime(stopper) {}
     let totals = server.metrics.snapshot
@@ -106,33 +107,39 @@ struct ServeCommand: ParsableCommand {
   }
 }
 
-/// SIGINT and SIGTERM run `stop` once, on a background queue.
-final class ShutdownSignals: @unchecked Sendable {  // sources are only touched in init/deinit
-  private var sources: [any DispatchSourceSignal] = []
-
+/// SIGINT and SIGTERM run `stop` once, on a background thread.
+///
+/// The handlers are plain signal handlers that write a byte to a pipe, installed before `init`
+/// returns: a signal that arrives at any moment afterwards is never lost. (A dispatch signal
+/// source needs the signal ignored first and registers asynchronously, so a SIGTERM sent just
+/// after start-up could vanish and leave the server running.)
+final class ShutdownSignals: Sendable {
   init(_ stop: @escaping @Sendable () -> Void) {
-    let once = OnceFlag()
-    for number in [SIGINT, SIGTERM] {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
-        if once.take() {
-          Output.error("\n[shutting down: finishing running requests]\n")
-          stop()
-        }
-      }
-      source.resume()
-      sources.append(source)
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else { return }  // no pipe: the default action (exit) remains
+    let reader = fds[0]
+    shutdownPipe.store(fds[1])
+    Thread.detachNewThread {
+      var byte: UInt8 = 0
+      while read(reader, &byte, 1) < 0 && errno == EINTR {}
+      Output.error("\n[shutting down: finishing running requests]\n")
+      stop()
     }
-  }
-
-  deinit {
-    for source in sources { source.cancel() }
+    for number in [SIGINT, SIGTERM] {
+      signal(number) { _ in
+        var byte: UInt8 = 1
+        _ = write(shutdownPipe.load(), &byte, 1)  // async-signal-safe
+      }
+    }
   }
 }
 
-/// True the first time only.
-final class OnceFlag: Sendable {
-  private let taken = InterruptCounter()
-  func take() -> Bool { taken.increment() == 1 }
+/// The write end of the shutdown pipe, read by the signal handlers.
+private let shutdownPipe = SignalSafeDescriptor()
+
+/// An `Int32` a signal handler may read: set once before the handlers are installed.
+private final class SignalSafeDescriptor: @unchecked Sendable {
+  private var value: Int32 = -1
+  func store(_ descriptor: Int32) { value = descriptor }
+  func load() -> Int32 { value }
 }
