@@ -16,7 +16,9 @@
 // than one. So the pool measures both: calls are timed per shape (function, count, chunk), most
 // calls run in the preferred mode (at first the pool), and a short probe of `probeCalls` calls
 // every `phaseCalls` (the first after `firstProbe`) runs the other; after each probe the mode
-// whose calls took less time in total becomes the preferred one.
+// whose calls took less time in total becomes the preferred one. A probe restarts the probed
+// mode's figures and leaves its first calls untimed: otherwise a pool that lost one probe (its
+// workers asleep, a burst of load) looked slower at every later probe and was never used again.
 // Which thread computes an item never changes its value, so this only changes speed.
 #define _GNU_SOURCE
 #include "Internal.h"
@@ -41,7 +43,8 @@ enum {
   yieldAfter = 2000,  // pauses before a waiting caller starts yielding its core
   firstProbe = 256,   // timed calls before the first probe
   phaseCalls = 4096,  // calls between the starts of two probes
-  probeCalls = 64,    // calls per probe of the other mode (~1.5% of calls)
+  probeCalls = 256,   // calls per probe of the other mode (~6 % of calls)
+  probeWarmup = 32,   // first calls of a probe left untimed (workers waking from sleep)
   shapeSlots = 64,    // distinct call shapes timed
 };
 
@@ -247,13 +250,21 @@ static void parallelFor(ck_range_fn fn, void *context, int64_t count, int64_t ch
   uint64_t call = timedCalls++;
   int probing = call >= probeStart;
   int usePool = probing ? !preferPool : preferPool;
+  if (probing && call == probeStart) {
+    // The probed mode's averages restart from this probe's calls: stale figures from long ago
+    // (or from a burst of load) must not decide.
+    for (int i = 0; i < shapeSlots; i++) shapes[i].nanoseconds[usePool] = 0;
+  }
   uint64_t start = nanoseconds();
   if (usePool) {
     runOnPool(fn, context, count, chunk, threads);
   } else {
     fn(context, 0, count);
   }
-  record(fn, count, chunk, usePool, (double)(nanoseconds() - start));
+  // A probe of the pool starts with workers asleep after thousands of calls alone; their wake-up
+  // is not what the pool costs, so the first calls of a probe are not timed.
+  if (!probing || call >= probeStart + probeWarmup)
+    record(fn, count, chunk, usePool, (double)(nanoseconds() - start));
   atomic_fetch_add(usePool ? &callsOnPool : &callsAlone, 1);
   if (probing && call == probeStart + probeCalls - 1) {
     choosePreferredMode();
