@@ -68,8 +68,8 @@ typedef struct {
   const float *x;
   int64_t n;
   const float *blockSums;  // one input row's Σ x per 32-block (layout: Formats.h), or NULL
-  ck_q16_rows_fn q16rows;    // the integer kernel, with the n input rows quantized into `q16`
-  const ck_q16_row *q16;
+  ck_q16_rows_fn q16rows;  // the integer kernel, with the one input row quantized into `q16`
+  ck_q16_row q16;
   const float *bias;
   float *y;
 } Product;
@@ -183,16 +183,13 @@ static void matrixPanels(void *context, int64_t begin, int64_t end) {
   }
 }
 
-/// Items are chunks of W's rows, multiplied with every quantized input row.
+/// Items are chunks of W's rows, multiplied with the quantized input row.
 static void integerRows(void *context, int64_t begin, int64_t end) {
   const Product *p = context;
-  for (int64_t i = 0; i < p->n; i++) {
-    float *y = p->y + i * p->rows;
-    p->q16rows(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, &p->q16[i],
-              p->cols, y + begin);
-    if (p->bias)
-      for (int64_t r = begin; r < end; r++) y[r] += p->bias[r];
-  }
+  p->q16rows(p->weights + (size_t)begin * p->rowBytes, p->rowBytes, end - begin, &p->q16, p->cols,
+             p->y + begin);
+  if (p->bias)
+    for (int64_t r = begin; r < end; r++) p->y[r] += p->bias[r];
 }
 
 /// Chunks of ~32 KB of weights: small enough to balance two threads, large enough that handing
@@ -202,31 +199,24 @@ static int64_t rowChunk(size_t rowBytes) {
   return chunk < 8 ? 8 : chunk;
 }
 
-/// The integer path: every input row quantized (Int16Activations.c), then `integerRows`.
+/// The integer path for one input row: the row quantized (Int16Activations.c) into the
+/// calling thread's scratch buffer (no allocation per call), then `integerRows`.
 static void integerLinear(Product *p, ck_format format) {
   int64_t blocks = p->cols / 32;
-  // One allocation: per input row, cols int16s then five floats per block (cols is a multiple
-  // of 32, so everything stays aligned), after the n row descriptors.
-  size_t perRow = (size_t)p->cols * 2 + (size_t)(5 * blocks) * sizeof(float);
-  uint8_t *memory = malloc((size_t)p->n * (sizeof(ck_q16_row) + perRow));
-  if (!memory) abort();
-  ck_q16_row *rows = (ck_q16_row *)memory;
-  uint8_t *data = memory + (size_t)p->n * sizeof(ck_q16_row);
-  for (int64_t i = 0; i < p->n; i++) {
-    uint8_t *row = data + (size_t)i * perRow;
-    float *f = (float *)(row + 2 * p->cols);
-    rows[i] = (ck_q16_row){
-        .q = (int16_t *)row, .d = f, .sum = f + blocks, .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
-    (p->vector ? ck_quantize_q16 : ck_quantize_q16_portable)(p->x + i * p->cols, p->cols, &rows[i]);
-  }
-  p->q16 = rows;
+  // cols int16s (cols/2 floats' room; cols is a multiple of 32, so what follows stays aligned),
+  // then five floats per block.
+  float *scratch = ck_scratch((size_t)(p->cols / 2 + 5 * blocks));
+  if (!scratch) abort();  // a few KB: out of memory is not recoverable here
+  float *f = scratch + p->cols / 2;
+  p->q16 = (ck_q16_row){
+      .q = (int16_t *)scratch, .d = f, .sum = f + blocks, .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
+  (p->vector ? ck_quantize_q16 : ck_quantize_q16_portable)(p->x, p->cols, &p->q16);
 #if CK_X86
   p->q16rows = p->vector ? ck_avx2_q16_rows(format) : ck_portable_q16_rows(format);
 #else
   p->q16rows = ck_portable_q16_rows(format);
 #endif
   ck_parallel_for(integerRows, p, p->rows, rowChunk(p->rowBytes));
-  free(memory);
 }
 
 static void linear(int vector, int quantized, ck_format format, const void *weights, int64_t rows,

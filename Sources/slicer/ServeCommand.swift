@@ -85,7 +85,7 @@ struct ServeCommand: ParsableCommand {
       throw CLIError(error.description)
     }
     // Before the address is announced: whoever reads it may send SIGTERM at once.
-    let stopper = ShutdownSignals { server.shutdown() }
+    ShutdownSignals.install { server.shutdown() }
     let info = loaded.info
     let listening = ServerEndpoint(host: host, port: server.port ?? port)
     var line =
@@ -99,7 +99,6 @@ struct ServeCommand: ParsableCommand {
         + "\(secret == nil ? "" : ", token required"); Ctrl-C or SIGTERM stops]\n")
 
     server.waitUntilStopped()
-    withExtendedLifetime(stopper) {}
     let totals = server.metrics.snapshot
     Output.error(
       "[stopped: \(totals.sessionsOpened) sessions, \(totals.tokens) tokens, "
@@ -109,16 +108,16 @@ struct ServeCommand: ParsableCommand {
 
 /// SIGINT and SIGTERM run `stop` once, on a background thread.
 ///
-/// The handlers are plain signal handlers that write a byte to a pipe, installed before `init`
+/// The handlers are plain signal handlers that write a byte to a pipe, installed before `install`
 /// returns: a signal that arrives at any moment afterwards is never lost. (A dispatch signal
 /// source needs the signal ignored first and registers asynchronously, so a SIGTERM sent just
 /// after start-up could vanish and leave the server running.)
-final class ShutdownSignals: Sendable {
-  init(_ stop: @escaping @Sendable () -> Void) {
+enum ShutdownSignals {
+  static func install(_ stop: @escaping @Sendable () -> Void) {
     var fds: [Int32] = [-1, -1]
     guard pipe(&fds) == 0 else { return }  // no pipe: the default action (exit) remains
     let reader = fds[0]
-    shutdownPipe.store(fds[1])
+    shutdownPipe = fds[1]
     Thread.detachNewThread {
       var byte: UInt8 = 0
       while read(reader, &byte, 1) < 0 && errno == EINTR {}
@@ -128,18 +127,11 @@ final class ShutdownSignals: Sendable {
     for number in [SIGINT, SIGTERM] {
       signal(number) { _ in
         var byte: UInt8 = 1
-        _ = write(shutdownPipe.load(), &byte, 1)  // async-signal-safe
+        _ = write(shutdownPipe, &byte, 1)  // async-signal-safe
       }
     }
   }
 }
 
-/// The write end of the shutdown pipe, read by the signal handlers.
-private let shutdownPipe = SignalSafeDescriptor()
-
-/// An `Int32` a signal handler may read: set once before the handlers are installed.
-private final class SignalSafeDescriptor: @unchecked Sendable {
-  private var value: Int32 = -1
-  func store(_ descriptor: Int32) { value = descriptor }
-  func load() -> Int32 { value }
-}
+/// The write end of the shutdown pipe: set once, before the signal handlers that read it exist.
+nonisolated(unsafe) private var shutdownPipe: Int32 = -1

@@ -14,7 +14,7 @@ struct SplitCost: Encodable {
   var splitRuns: [Double]
   var unsplitRuns: [Double]
   /// Split speed over unsplit speed (1 = free).
-  var ratio: Double { splitTokensPerSecond / unsplitTokensPerSecond }
+  var ratio: Double
 
   enum CodingKeys: String, CodingKey {
     case codec, split, ratio
@@ -22,17 +22,6 @@ struct SplitCost: Encodable {
     case unsplitTokensPerSecond = "unsplit_tokens_per_second"
     case splitRuns = "split_runs"
     case unsplitRuns = "unsplit_runs"
-  }
-
-  func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(codec, forKey: .codec)
-    try c.encode(split, forKey: .split)
-    try c.encode(ratio, forKey: .ratio)
-    try c.encode(splitTokensPerSecond, forKey: .splitTokensPerSecond)
-    try c.encode(unsplitTokensPerSecond, forKey: .unsplitTokensPerSecond)
-    try c.encode(splitRuns, forKey: .splitRuns)
-    try c.encode(unsplitRuns, forKey: .unsplitRuns)
   }
 
   static func measure(
@@ -47,7 +36,8 @@ struct SplitCost: Encodable {
     }
     return SplitCost(
       codec: codec.description, split: split, splitTokensPerSecond: splitRuns.median,
-      unsplitTokensPerSecond: unsplitRuns.median, splitRuns: splitRuns, unsplitRuns: unsplitRuns)
+      unsplitTokensPerSecond: unsplitRuns.median, splitRuns: splitRuns, unsplitRuns: unsplitRuns,
+      ratio: splitRuns.median / unsplitRuns.median)
   }
 
   /// Greedy decode tokens/s after the prompt, through `Generator` (the prefill step excluded).
