@@ -40,11 +40,17 @@ static inline ck_row_kernels ck_kernels(ck_format format) {
 
 /// One input row quantized for the integer kernels (Int16Activations.c): per 32-element block
 /// b, x ≈ d[b]·q; `sum[b]` is the exact Σ x of the block and `qsum[b]` Σ q (as a float);
-/// `dsum` holds (d[b], sum[b]) pairs, to line up with Q4_1's (d, m) pairs.
+/// `dsum` holds (d[b], sum[b]) pairs, to line up with Q4_1's (d, m) pairs. `qp` is q again with
+/// each block's 32 values reordered for the AVX2 Q4_1 kernel (see `ck_interleave_q16`).
 typedef struct {
-  int16_t *q;
+  int16_t *q, *qp;
   float *d, *sum, *qsum, *dsum;
 } ck_q16_row;
+
+/// Fills `x->qp` from `x->q`: per 32-element block, the even elements of 0…15, the even of
+/// 16…31, the odd of 0…15, the odd of 16…31 — the order in which the AVX2 Q4_1 kernel's 16-bit
+/// lanes hold a block's nibbles.
+void ck_interleave_q16(ck_q16_row *x, int64_t cols);
 
 /// y[r] = Σ W[r]·x over `count` stored rows `rowBytes` apart, with x quantized (`cols` a
 /// multiple of 32).
@@ -60,5 +66,9 @@ ck_q16_rows_fn ck_avx2_q16_rows(ck_format format);
 #endif
 /// Whether `format` has an integer kernel (the block formats).
 int ck_has_q16_kernel(ck_format format);
+
+/// Rows handed to one `ck_q16_rows_fn` call are best a multiple of this (the AVX2 kernels take
+/// four rows at a time; the rest go one by one).
+enum { ck_q16_row_group = 4 };
 
 #endif

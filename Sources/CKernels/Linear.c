@@ -192,64 +192,146 @@ static void integerRows(void *context, int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; r++) p->y[r] += p->bias[r];
 }
 
-/// Chunks of ~32 KB of weights: small enough to balance two threads, large enough that handing
-/// them out costs nothing (and, for several input rows, to stay in L2 while they are reused).
-static int64_t rowChunk(size_t rowBytes) {
+/// Chunks of at most ~32 KB of weights and at least 8 of them per matrix: small enough to
+/// balance two threads on short matrices (SmolLM2's key and value projections are 192 rows:
+/// three 32 KB chunks left one thread idle a third of the time), large enough that handing them
+/// out costs nothing. A multiple of the integer kernels' row group, so no chunk ends in a
+/// partial group.
+static int64_t rowChunk(size_t rowBytes, int64_t rows) {
   int64_t chunk = (int64_t)(32768 / (rowBytes ? rowBytes : 1));
+  int64_t eighth = (rows + 7) / 8;
+  if (eighth < chunk) chunk = eighth;
+  chunk += (ck_q16_row_group - chunk % ck_q16_row_group) % ck_q16_row_group;
   return chunk < 8 ? 8 : chunk;
 }
 
-/// The integer path for one input row: the row quantized (Int16Activations.c) into the
-/// calling thread's scratch buffer (no allocation per call), then `integerRows`.
-static void integerLinear(Product *p, ck_format format) {
-  int64_t blocks = p->cols / 32;
-  // cols int16s (cols/2 floats' room; cols is a multiple of 32, so what follows stays aligned),
-  // then five floats per block.
-  float *scratch = ck_scratch((size_t)(p->cols / 2 + 5 * blocks));
-  if (!scratch) abort();  // a few KB: out of memory is not recoverable here
-  float *f = scratch + p->cols / 2;
-  p->q16 = (ck_q16_row){
-      .q = (int16_t *)scratch, .d = f, .sum = f + blocks, .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
-  (p->vector ? ck_quantize_q16 : ck_quantize_q16_portable)(p->x, p->cols, &p->q16);
+// MARK: - One input row, one or several matrices
+
+/// One-row products of up to `ck_linear_max_parts` matrices with the same input, run as one call
+/// on the pool: part i's chunks are items `firstItem[i] ..< firstItem[i + 1]`.
+typedef struct {
+  Product parts[ck_linear_max_parts];
+  int64_t chunk[ck_linear_max_parts];
+  int64_t firstItem[ck_linear_max_parts + 1];
+  int count;
+} RowGroup;
+
+static void groupItems(void *context, int64_t begin, int64_t end) {
+  const RowGroup *g = context;
+  int i = 0;
+  for (int64_t item = begin; item < end; item++) {
+    while (item >= g->firstItem[i + 1]) i++;
+    const Product *p = &g->parts[i];
+    int64_t first = (item - g->firstItem[i]) * g->chunk[i];
+    int64_t last = first + g->chunk[i] < p->rows ? first + g->chunk[i] : p->rows;
+    if (p->q16rows)
+      integerRows((void *)p, first, last);
+    else
+      dotRows((void *)p, first, last);
+  }
+}
+
+/// Σ x per 32-element block laid out as the fp32 row kernels expect (Formats.h): for Q4_1
+/// interleaved with zeros (`spread` 2), for Q4_0 packed (`spread` 1).
+static float *blockSums(const float *x, int64_t cols, int spread) {
+  int64_t blocks = cols / 32;
+  float *sums = calloc((size_t)(spread * blocks + 8), sizeof(float));
+  if (!sums) abort();  // a few KB: out of memory is not recoverable here
+  for (int64_t b = 0; b < blocks; b++) {
+    float s = 0;
+    for (int j = 0; j < 32; j++) s += x[b * 32 + j];
+    sums[spread * b + spread - 1] = s;
+  }
+  return sums;
+}
+
+/// One input row times every part's matrix. Block formats with an integer kernel (when
+/// `quantized`) share one rounding of x to 16 bits (Int16Activations.c), made in the calling
+/// thread's scratch buffer (no allocation per call); the others widen their weights against
+/// the fp32 row.
+static void oneRow(int vector, int quantized, const ck_linear_part *parts, int count, int64_t cols,
+                   const float *x) {
+  RowGroup g = {.count = count};
+  ck_q16_row q16 = {0};
+  int haveQ16 = 0, interleaved = 0;
+  float *sums[2] = {NULL, NULL};  // Q4_0's and Q4_1's layouts of the block sums
+  g.firstItem[0] = 0;
+  for (int i = 0; i < count; i++) {
+    ck_format format = parts[i].format;
+    Product *p = &g.parts[i];
+    *p = (Product){
+        .vector = vector, .kernels = vector ? ck_kernels(format) : ck_portable_kernels(format),
+        .weights = parts[i].weights, .rowBytes = ck_row_bytes(format, cols), .rows = parts[i].rows,
+        .cols = cols, .x = x, .n = 1, .bias = parts[i].bias, .y = parts[i].y};
+    if (quantized && ck_has_q16_kernel(format)) {
+      if (!haveQ16) {
+        int64_t blocks = cols / 32;
+        // Two rows of cols int16s (q and qp; cols/2 floats' room each; cols is a multiple of
+        // 32, so what follows stays aligned), then five floats per block.
+        float *scratch = ck_scratch((size_t)(cols + 5 * blocks));
+        if (!scratch) abort();  // a few KB: out of memory is not recoverable here
+        float *f = scratch + cols;
+        q16 = (ck_q16_row){
+            .q = (int16_t *)scratch, .qp = (int16_t *)scratch + cols, .d = f, .sum = f + blocks,
+            .qsum = f + 2 * blocks, .dsum = f + 3 * blocks};
+        (vector ? ck_quantize_q16 : ck_quantize_q16_portable)(x, cols, &q16);
+        haveQ16 = 1;
+      }
+      if (vector && format == CK_Q4_1 && !interleaved) {
+        ck_interleave_q16(&q16, cols);  // the AVX2 Q4_1 kernel's order
+        interleaved = 1;
+      }
+      p->q16 = q16;
 #if CK_X86
-  p->q16rows = p->vector ? ck_avx2_q16_rows(format) : ck_portable_q16_rows(format);
+      p->q16rows = vector ? ck_avx2_q16_rows(format) : ck_portable_q16_rows(format);
 #else
-  p->q16rows = ck_portable_q16_rows(format);
+      p->q16rows = ck_portable_q16_rows(format);
 #endif
-  ck_parallel_for(integerRows, p, p->rows, rowChunk(p->rowBytes));
+    } else if (ck_needs_block_sums(format)) {
+      int spread = format == CK_Q4_1 ? 2 : 1;
+      if (!sums[spread - 1]) sums[spread - 1] = blockSums(x, cols, spread);
+      p->blockSums = sums[spread - 1];
+    }
+    g.chunk[i] = rowChunk(p->rowBytes, p->rows);
+    g.firstItem[i + 1] = g.firstItem[i] + (p->rows + g.chunk[i] - 1) / g.chunk[i];
+  }
+  ck_parallel_for(groupItems, &g, g.firstItem[count], 1);
+  free(sums[0]);
+  free(sums[1]);
+}
+
+static void linearParts(int vector, int quantized, const ck_linear_part *parts, int count,
+                        int64_t cols, const float *x, int64_t n) {
+  if (n <= 0 || count <= 0) return;
+  if (n == 1) {
+    // Parts without rows take no items; more parts than a group holds go in several groups.
+    for (int first = 0; first < count; first += ck_linear_max_parts) {
+      int size = count - first < ck_linear_max_parts ? count - first : ck_linear_max_parts;
+      oneRow(vector, quantized, parts + first, size, cols, x);
+    }
+    return;
+  }
+  for (int i = 0; i < count; i++) {
+    if (parts[i].rows <= 0) continue;
+    ck_format format = parts[i].format;
+    Product p = {
+        .vector = vector, .kernels = vector ? ck_kernels(format) : ck_portable_kernels(format),
+        .weights = parts[i].weights, .rowBytes = ck_row_bytes(format, cols), .rows = parts[i].rows,
+        .cols = cols, .x = x, .n = n, .bias = parts[i].bias, .y = parts[i].y};
+    ck_parallel_for(matrixPanels, &p, (p.rows + panelRows - 1) / panelRows, 4);
+  }
 }
 
 static void linear(int vector, int quantized, ck_format format, const void *weights, int64_t rows,
                    int64_t cols, const float *x, int64_t n, const float *bias, float *y) {
-  if (rows <= 0 || n <= 0) return;
-  Product p = {
-      .vector = vector,
-      .kernels = vector ? ck_kernels(format) : ck_portable_kernels(format), .weights = weights, .rowBytes = ck_row_bytes(format, cols),
-      .rows = rows, .cols = cols, .x = x, .n = n, .blockSums = NULL, .bias = bias, .y = y};
-  if (n == 1 && ck_has_q16_kernel(format) && quantized) {
-    integerLinear(&p, format);
-    return;
-  }
-  if (n == 1) {
-    float *sums = NULL;
-    if (ck_needs_block_sums(format)) {
-      // Laid out as the row kernels expect (Formats.h): Q4_1's interleaved with zeros.
-      int spread = format == CK_Q4_1 ? 2 : 1;
-      int64_t blocks = cols / 32;
-      sums = calloc((size_t)(spread * blocks + 8), sizeof(float));
-      if (!sums) abort();
-      for (int64_t b = 0; b < blocks; b++) {
-        float s = 0;
-        for (int j = 0; j < 32; j++) s += x[b * 32 + j];
-        sums[spread * b + spread - 1] = s;
-      }
-      p.blockSums = sums;
-    }
-    ck_parallel_for(dotRows, &p, rows, rowChunk(p.rowBytes));
-    free(sums);
-    return;
-  }
-  ck_parallel_for(matrixPanels, &p, (rows + panelRows - 1) / panelRows, 4);
+  if (rows <= 0) return;
+  ck_linear_part part = {.format = format, .weights = weights, .rows = rows, .bias = bias, .y = y};
+  linearParts(vector, quantized, &part, 1, cols, x, n);
+}
+
+void ck_linear_parts(const ck_linear_part *parts, int count, int64_t cols, const float *x,
+                     int64_t n) {
+  linearParts(ck_have_avx2(), ck_quantized_activations(), parts, count, cols, x, n);
 }
 
 void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,

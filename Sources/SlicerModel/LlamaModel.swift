@@ -123,11 +123,12 @@ public struct LlamaModel: DecoderModel {
     let past = cache.length
     precondition(past + hidden.rows <= config.contextLength, "position beyond context")
     let normed = block.attentionNorm(hidden)
-    var q = block.query(normed)
-    var k = block.key(normed)
+    let qkv = Linear.products([block.query, block.key, block.value], normed)
+    var q = qkv[0]
+    var k = qkv[1]
     applyRoPE(&q, heads: config.headCount, start: past)
     applyRoPE(&k, heads: config.kvHeadCount, start: past)
-    cache.append(keys: k.values, values: block.value(normed).values)
+    cache.append(keys: k.values, values: qkv[2].values)
     let headDim = config.headDim
     let attended = cache.keys.withUnsafeBufferPointer { keys in
       cache.values.withUnsafeBufferPointer { values in
@@ -141,9 +142,10 @@ public struct LlamaModel: DecoderModel {
     h.add(hidden)
 
     let f = block.ffnNorm(h)
-    var gate = block.gate(f)
+    let gateUp = Linear.products([block.gate, block.up], f)
+    var gate = gateUp[0]
     Activation.silu(&gate)
-    let up = block.up(f)
+    let up = gateUp[1]
     gate.values.withUnsafeMutableBufferPointer { g in
       up.values.withUnsafeBufferPointer { u in
         for i in 0..<g.count { g[i] *= u[i] }

@@ -125,9 +125,10 @@ public struct OPTModel: DecoderModel {
     // Self-attention: transformers scales q by headDim^-0.5 after q_proj; we fold it into the
     // score GEMM, which is the same product.
     var h = preLN ? block.selfAttnLayerNorm(hidden) : hidden
-    let q = block.qProj(h)
+    let qkv = Linear.products([block.qProj, block.kProj, block.vProj], h)
+    let q = qkv[0]
     let past = cache.length
-    cache.append(keys: block.kProj(h).values, values: block.vProj(h).values)
+    cache.append(keys: qkv[1].values, values: qkv[2].values)
     let attended = cache.keys.withUnsafeBufferPointer { k in
       cache.values.withUnsafeBufferPointer { v in
         Attention.causal(

@@ -36,6 +36,26 @@ size_t ck_row_bytes(ck_format format, int64_t cols);
 void ck_linear(ck_format format, const void *weights, int64_t rows, int64_t cols, const float *x,
                int64_t n, const float *bias, float *y);
 
+/// One of several matrices multiplied with the same input by `ck_linear_parts`: W `(rows × cols)`
+/// stored in `format`, `bias` (rows) or NULL, and where its `(n × rows)` product goes.
+typedef struct {
+  ck_format format;
+  const void *weights;
+  int64_t rows;
+  const float *bias;
+  float *y;
+} ck_linear_part;
+
+/// Most parts one call on the pool takes (more are handed out in several calls).
+enum { ck_linear_max_parts = 8 };
+
+/// `ck_linear` for `count` matrices sharing the input x `(n × cols)` — a layer's query, key and
+/// value projections, say. With one input row the input is prepared once and all the matrices'
+/// rows are handed out in one call on the pool (one wait for the slower thread instead of one
+/// per matrix); the results are the bits `ck_linear` gives for each part alone.
+void ck_linear_parts(const ck_linear_part *parts, int count, int64_t cols, const float *x,
+                     int64_t n);
+
 /// `ck_linear` with its choices made by the caller, for tests: the portable C code whatever
 /// the CPU when `portable` is non-zero; quantized activations (see `ck_quantized_activations`) when
 /// `quantizedActivations` is non-zero, whatever the process-wide setting.
