@@ -96,13 +96,13 @@ public struct LlamaModel: DecoderModel {
     return x
   }
 
-  /// Rotates adjacent pairs of every head of `x` (rows at positions `start…`) in place.
-  func applyRoPE(_ x: inout Matrix, heads: Int, start: Int) {
+  /// Rotates adjacent pairs of every head of `x` in place; row r sits at position `position(r)`.
+  func applyRoPE(_ x: inout Matrix, heads: Int, position: (Int) -> Int) {
     let headDim = config.headDim
     let pairs = config.ropeDimensions / 2
     x.values.withUnsafeMutableBufferPointer { v in
       for r in 0..<x.rows {
-        let table = (start + r) * pairs
+        let table = position(r) * pairs
         for h in 0..<heads {
           let base = r * x.columns + h * headDim
           for i in 0..<pairs {
@@ -118,17 +118,45 @@ public struct LlamaModel: DecoderModel {
     }
   }
 
-  public func layer(_ index: Int, _ hidden: Matrix, cache: inout LayerCache) -> Matrix {
-    let block = layers[index]
-    let past = cache.length
-    precondition(past + hidden.rows <= config.contextLength, "position beyond context")
+  /// The attention inputs of layer `block` for `hidden`'s rows, row r at position
+  /// `position(r)`: queries and keys rotated, values as projected.
+  func attentionInputs(_ block: Block, _ hidden: Matrix, position: (Int) -> Int)
+    -> (queries: Matrix, keys: Matrix, values: Matrix)
+  {
     let normed = block.attentionNorm(hidden)
     let qkv = Linear.products([block.query, block.key, block.value], normed)
     var q = qkv[0]
     var k = qkv[1]
-    applyRoPE(&q, heads: config.headCount, start: past)
-    applyRoPE(&k, heads: config.kvHeadCount, start: past)
-    cache.append(keys: k.values, values: qkv[2].values)
+    applyRoPE(&q, heads: config.headCount, position: position)
+    applyRoPE(&k, heads: config.kvHeadCount, position: position)
+    return (q, k, qkv[2])
+  }
+
+  /// The rest of layer `block` once attention has run: output projection, residual, SwiGLU
+  /// feed-forward, residual.
+  func afterAttention(_ block: Block, _ attended: Matrix, _ hidden: Matrix) -> Matrix {
+    var h = block.attentionOutput(attended)
+    h.add(hidden)
+    let f = block.ffnNorm(h)
+    let gateUp = Linear.products([block.gate, block.up], f)
+    var gate = gateUp[0]
+    Activation.silu(&gate)
+    gate.values.withUnsafeMutableBufferPointer { g in
+      gateUp[1].values.withUnsafeBufferPointer { u in
+        for i in 0..<g.count { g[i] *= u[i] }
+      }
+    }
+    var out = block.down(gate)
+    out.add(h)
+    return out
+  }
+
+  public func layer(_ index: Int, _ hidden: Matrix, cache: inout LayerCache) -> Matrix {
+    let block = layers[index]
+    let past = cache.length
+    precondition(past + hidden.rows <= config.contextLength, "position beyond context")
+    let (q, k, v) = attentionInputs(block, hidden) { past + $0 }
+    cache.append(keys: k.values, values: v.values)
     let headDim = config.headDim
     let attended = cache.keys.withUnsafeBufferPointer { keys in
       cache.values.withUnsafeBufferPointer { values in
@@ -138,22 +166,7 @@ public struct LlamaModel: DecoderModel {
           scale: 1 / Float(headDim).squareRoot())
       }
     }
-    var h = block.attentionOutput(attended)
-    h.add(hidden)
-
-    let f = block.ffnNorm(h)
-    let gateUp = Linear.products([block.gate, block.up], f)
-    var gate = gateUp[0]
-    Activation.silu(&gate)
-    let up = gateUp[1]
-    gate.values.withUnsafeMutableBufferPointer { g in
-      up.values.withUnsafeBufferPointer { u in
-        for i in 0..<g.count { g[i] *= u[i] }
-      }
-    }
-    var out = block.down(gate)
-    out.add(h)
-    return out
+    return afterAttention(block, attended, hidden)
   }
 
   public func logits(_ hidden: Matrix) -> Matrix {

@@ -116,31 +116,23 @@ public struct OPTModel: DecoderModel {
     return x
   }
 
-  public func layer(_ index: Int, _ hidden: Matrix, cache: inout LayerCache) -> Matrix {
-    let block = layers[index]
-    let preLN = config.doLayerNormBefore
-    let heads = config.numAttentionHeads
-    let headDim = config.hiddenSize / heads
-
-    // Self-attention: transformers scales q by headDim^-0.5 after q_proj; we fold it into the
-    // score GEMM, which is the same product.
-    var h = preLN ? block.selfAttnLayerNorm(hidden) : hidden
+  /// Layer `block`'s attention inputs for `hidden`: queries, keys, values. transformers scales q
+  /// by headDim^-0.5 after q_proj; we fold it into the score product, which is the same.
+  func attentionInputs(_ block: Block, _ hidden: Matrix)
+    -> (queries: Matrix, keys: Matrix, values: Matrix)
+  {
+    let h = config.doLayerNormBefore ? block.selfAttnLayerNorm(hidden) : hidden
     let qkv = Linear.products([block.qProj, block.kProj, block.vProj], h)
-    let q = qkv[0]
-    let past = cache.length
-    cache.append(keys: qkv[1].values, values: qkv[2].values)
-    let attended = cache.keys.withUnsafeBufferPointer { k in
-      cache.values.withUnsafeBufferPointer { v in
-        Attention.causal(
-          queries: q, keys: k.baseAddress!, values: v.baseAddress!, past: past, heads: heads,
-          kvHeads: heads, headDim: headDim, scale: 1 / Float(headDim).squareRoot())
-      }
-    }
-    h = block.outProj(attended)
+    return (qkv[0], qkv[1], qkv[2])
+  }
+
+  /// The rest of layer `block` once attention has run: output projection, residual, the
+  /// feed-forward and its residual, with the layer norms where the config puts them.
+  func afterAttention(_ block: Block, _ attended: Matrix, _ hidden: Matrix) -> Matrix {
+    let preLN = config.doLayerNormBefore
+    var h = block.outProj(attended)
     h.add(hidden)
     if !preLN { h = block.selfAttnLayerNorm(h) }
-
-    // Feed-forward.
     let residual = h
     var f = block.fc1(preLN ? block.finalLayerNorm(h) : h)
     Activation.relu(&f)
@@ -148,6 +140,23 @@ public struct OPTModel: DecoderModel {
     h.add(residual)
     if !preLN { h = block.finalLayerNorm(h) }
     return h
+  }
+
+  public func layer(_ index: Int, _ hidden: Matrix, cache: inout LayerCache) -> Matrix {
+    let block = layers[index]
+    let heads = config.numAttentionHeads
+    let headDim = config.hiddenSize / heads
+    let (q, k, v) = attentionInputs(block, hidden)
+    let past = cache.length
+    cache.append(keys: k.values, values: v.values)
+    let attended = cache.keys.withUnsafeBufferPointer { k in
+      cache.values.withUnsafeBufferPointer { v in
+        Attention.causal(
+          queries: q, keys: k.baseAddress!, values: v.baseAddress!, past: past, heads: heads,
+          kvHeads: heads, headDim: headDim, scale: 1 / Float(headDim).squareRoot())
+      }
+    }
+    return afterAttention(block, attended, hidden)
   }
 
   public func logits(_ hidden: Matrix) -> Matrix {
