@@ -60,8 +60,10 @@ let package = Package(
     .testTarget(name: "SlicerTensorTests", dependencies: ["SlicerTensor", "SlicerTestSupport"]),
     .testTarget(
       name: "SlicerCheckpointTests", dependencies: ["SlicerCheckpoint", "SlicerTestSupport"]),
+    // SlicerFetch for its SHA-256 (the WikiText fixture's checksums).
     .testTarget(
-      name: "SlicerTokenizerTests", dependencies: ["SlicerTokenizer", "SlicerTestSupport"]),
+      name: "SlicerTokenizerTests",
+      dependencies: ["SlicerTokenizer", "SlicerFetch", "SlicerTestSupport"]),
     .testTarget(name: "SlicerCodecTests", dependencies: ["SlicerCodec", "SlicerTestSupport"]),
     .testTarget(name: "SlicerWireTests", dependencies: ["SlicerWire", "SlicerTestSupport"]),
     .testTarget(name: "SlicerServerTests", dependencies: ["SlicerServer", "SlicerTestSupport"]),

@@ -13,8 +13,7 @@ import Testing
 /// for the values, printed as exact Python floats and summed in float64.
 /// The model file and whether it is there (kept outside the suite: its trait refers to these).
 enum SmolLM2File {
-  static let url = Fixtures.repository.appendingPathComponent(
-    "Weights/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf")
+  static let url = SmolLM2Weights.url
 
   static let skipReason: Comment =
     "the SmolLM2 model is not in Weights/smollm2-135m-instruct/; run scripts/fetch-smollm2.sh to get it"

@@ -52,20 +52,8 @@ struct SmolLM2Tests {
 }
 
 enum SmolLM2 {
-  static let path = Fixtures.repository.appendingPathComponent(
-    "Weights/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf").path
-  static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
-
-  /// Loaded once for the whole suite (dequantizing takes a moment).
-  nonisolated(unsafe) private static var cached: LoadedModel?
-  private static let lock = NSLock()
-
-  static func load() throws -> LoadedModel {
-    lock.lock()
-    defer { lock.unlock() }
-    if let cached { return cached }
-    let loaded = try ModelLoader.load(path)
-    cached = loaded
-    return loaded
-  }
+  static var isPresent: Bool { SmolLM2Weights.isPresent }
+  /// Loaded once for the whole target.
+  private static let model = LoadedOnce { try ModelLoader.load(SmolLM2Weights.path) }
+  static func load() throws -> LoadedModel { try model.get() }
 }

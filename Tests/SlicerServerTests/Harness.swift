@@ -25,22 +25,10 @@ enum TinyOPT {
 }
 
 enum SmolLM2 {
-  static let path = Fixtures.repository.appendingPathComponent(
-    "Weights/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
-  ).path
-  static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
-
-  nonisolated(unsafe) private static var cached: LoadedModel?
-  private static let lock = NSLock()
-
-  static func load() throws -> LoadedModel {
-    lock.lock()
-    defer { lock.unlock() }
-    if let cached { return cached }
-    let loaded = try ModelLoader.load(path)
-    cached = loaded
-    return loaded
-  }
+  static var isPresent: Bool { SmolLM2Weights.isPresent }
+  /// Loaded once for the whole target.
+  private static let model = LoadedOnce { try ModelLoader.load(SmolLM2Weights.path) }
+  static func load() throws -> LoadedModel { try model.get() }
 }
 
 /// A server on a loopback port the system picks, stopped when the test is done.
