@@ -40,14 +40,14 @@ struct ArithmeticDecoder {
   }
 
   /// The coder's current cell width for a total of 2^`totalBits` and the offset of `value` in
-  /// the range, for callers that search their own cumulative counts (`GapModel`): the symbol
+  /// the range, for callers that search their own cumulative counts (`ChunkModel`): the symbol
   /// is the one whose cell [r·cum, r·(cum + freq)) holds the offset. Throws when the offset
   /// lies in the unused sliver beyond r·2^totalBits.
   @inline(__always)
   func cell(totalBits: Int) throws(CodecError) -> (width: UInt64, offset: UInt64) {
     let r = (high - low + 1) >> UInt64(totalBits)
     let offset = value - low
-    guard offset >> UInt64(totalBits) < r else { throw corrupt("a gap") }
+    guard offset >> UInt64(totalBits) < r else { throw corrupt("a chunk pattern") }
     return (r, offset)
   }
 

@@ -60,7 +60,7 @@ public enum SlicerFormat {
 
   enum Mode: Int {
     case zero = 0
-    case sparse = 1
+    case sparse = 4
     case fp16 = 2
     case fp32 = 3
   }

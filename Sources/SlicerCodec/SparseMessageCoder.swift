@@ -32,26 +32,31 @@ enum SparseMessageCoder {
       writeHeader(of: stream, mantissaBits: m, into: &ac)
     }
 
-    // Each kept entry in position order: its gap, then (sign, group, value) as one symbol.
+    // Chunk by chunk: the chunk's pattern of kept positions, then (sign, group, value) of each
+    // kept entry in it as one symbol; chunks after the last kept entry are not sent.
+    let chunks = ChunkModel(dimension: d, kept: k)
     var table = LabelTable(streams)
     var keptLeft = k
-    var position = 0
+    var base = 0
     while keptLeft > 0 {
-      var gap = 0
-      while slots[position &+ gap] < 0 { gap &+= 1 }
-      var model = GapModel(positionsLeft: d &- position, keptLeft: keptLeft)
-      if model.maxGap > 0 {
-        model.skip(to: gap)
-        let lower = model.lower
-        ac.encode(cumulative: lower, frequency: model.next() &- lower, totalBits: 32)
+      var pattern = 0
+      let width = min(ChunkModel.width, d &- base)
+      for j in 0..<width where slots[base &+ j] >= 0 { pattern |= 0x80 >> j }
+      let (chunkCumulative, chunkFrequency) = chunks.cell(pattern: pattern)
+      ac.encode(
+        cumulative: chunkCumulative, frequency: chunkFrequency, totalBits: ChunkModel.totalBits)
+      var bits = pattern
+      while bits != 0 {
+        let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
+        bits &= ~(0x80 >> j)
+        let slot = Int(slots[base &+ j])
+        let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
+        let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
+        ac.encode(cumulative: cumulative, frequency: frequency, total: table.total)
+        table.remove(label)
+        keptLeft &-= 1
       }
-      let slot = Int(slots[position &+ gap])
-      let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
-      let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
-      ac.encode(cumulative: cumulative, frequency: frequency, total: table.total)
-      table.remove(label)
-      keptLeft &-= 1
-      position &+= gap &+ 1
+      base &+= ChunkModel.width
     }
     writer = ac.finish()
     return writer.finish()
@@ -108,6 +113,7 @@ enum SparseMessageCoder {
     for s in 0..<2 where counts[s] > 0 {
       layouts[s] = try readHeader(kept: counts[s], stream: s, mantissaBits: m, from: &ac)
     }
+    let chunks = ChunkModel(dimension: d, kept: k)
     var table = LabelTable(layouts)
     // Per label: the quantizer's lo and step (`GroupQuantizer`), and the sign.
     let labels = table.count
@@ -133,29 +139,41 @@ enum SparseMessageCoder {
       let out = out.baseAddress!
       var ac = decoder
       var keptLeft = k
-      var position = 0
+      var base = 0
       while keptLeft > 0 {
-        var model = GapModel(positionsLeft: d &- position, keptLeft: keptLeft)
-        if model.maxGap > 0 {
-          let (r, offset) = try ac.cell(totalBits: 32)
-          // ⌊offset / r⌋ in Double: offset < 2^48 and r < 2^16 are exact, the quotient is
-          // < 2^32 and any non-integer one is ≥ 1/r > 2^-20 from the next integer, so the
-          // correctly rounded quotient truncates to the same integer as the integer division.
-          model.advance(toExact: Double(Int(Double(offset) / Double(r))))
-          position &+= model.gap
-          let lower = model.lower
-          ac.take(width: r, cumulative: lower, frequency: model.next() &- lower)
+        guard base < d else {
+          throw .corrupt(
+            codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
         }
-        let (r, target) = try ac.target(total: table.total)
-        let (label, index, cumulative, frequency) = table.find(target: target)
-        ac.take(width: r, cumulative: cumulative, frequency: frequency)
-        table.remove(label)
-        // GroupQuantizer.reconstruct, inlined over the flat tables.
-        let value = lows[label] + (Double(index) + 0.5) * steps[label]
-        let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
-        out[position] = table.isNegative(label) ? -magnitude : magnitude
-        keptLeft &-= 1
-        position &+= 1
+        let (r, offset) = try ac.cell(totalBits: ChunkModel.totalBits)
+        guard let (pattern, chunkCumulative, chunkFrequency) = chunks.find(target: offset / r)
+        else {
+          throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
+        }
+        ac.take(width: r, cumulative: chunkCumulative, frequency: chunkFrequency)
+        let count = pattern.nonzeroBitCount
+        guard count <= keptLeft else {
+          throw .corrupt(
+            codec: name, detail: "chunk \(base / ChunkModel.width) keeps more than the \(k) entries")
+        }
+        guard d &- base >= ChunkModel.width || pattern & (0xFF >> (d &- base)) == 0 else {
+          throw .corrupt(codec: name, detail: "the last chunk keeps positions past the vector's end")
+        }
+        var bits = pattern
+        while bits != 0 {
+          let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
+          bits &= ~(0x80 >> j)
+          let (r, target) = try ac.target(total: table.total)
+          let (label, index, cumulative, frequency) = table.find(target: target)
+          ac.take(width: r, cumulative: cumulative, frequency: frequency)
+          table.remove(label)
+          // GroupQuantizer.reconstruct, inlined over the flat tables.
+          let value = lows[label] + (Double(index) + 0.5) * steps[label]
+          let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
+          out[base &+ j] = table.isNegative(label) ? -magnitude : magnitude
+        }
+        keptLeft &-= count
+        base &+= ChunkModel.width
       }
       decoder = ac
     }

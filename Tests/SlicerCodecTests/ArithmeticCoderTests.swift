@@ -132,36 +132,63 @@ import Testing
   }
 }
 
-@Suite struct GapModelTests {
-  @Test func cumulativeCountsForFivePositionsTwoKept() {
-    // Q = 1, 3/5, 3/10, 1/10, 0; scale = 2^32 − 4.
-    var model = GapModel(positionsLeft: 5, keptLeft: 2)
-    let scale = Double((1 << 32) - 4)
-    #expect(model.maxGap == 3)
-    #expect(model.lower == 0)
-    let edges = (0..<4).map { _ in model.next() }
-    #expect(
-      edges == [
-        UInt64(scale * (1 - 0.6)) + 1, UInt64(scale * (1 - 0.6 * 2 / 4)) + 2,
-        UInt64(scale * (1 - 0.6 * 2 / 4 * 1 / 3)) + 3, 1 << 32,
-      ])
+@Suite struct ChunkModelTests {
+  @Test func patternsRankWithinTheirCount() {
+    #expect(ChunkPatterns.rank(0) == 0 && ChunkPatterns.rank(0xFF) == 0)
+    #expect(ChunkPatterns.rank(0x01) == 0 && ChunkPatterns.rank(0x02) == 1)
+    #expect(ChunkPatterns.rank(0x80) == 7 && ChunkPatterns.rank(0x03) == 0)
+    #expect(ChunkPatterns.rank(0xC0) == 27)
+    for pattern in 0..<256 {
+      let c = pattern.nonzeroBitCount
+      #expect(ChunkPatterns.unrank(count: c, index: ChunkPatterns.rank(pattern)) == pattern)
+    }
   }
 
-  @Test func gapCostsSumToTheBinomial() {
-    // Coding every gap of a fixed pattern costs log2 C(n, k) bits up to rounding.
-    let n = 300
-    let kept = stride(from: 3, to: n, by: 7).map { $0 }
-    var bits = 0.0
-    var position = 0
-    for (i, p) in kept.enumerated() {
-      var model = GapModel(positionsLeft: n - position, keptLeft: kept.count - i)
-      while model.gap < p - position { _ = model.next() }
-      let lower = model.lower
-      let upper = model.next()
-      bits -= log2(Double(upper - lower) / Double(1 << 32))
-      position = p + 1
+  @Test func halfKeptGivesEveryPatternTheSameCell() {
+    // p = ½: every pattern has frequency ⌊(2^32 − 1024)/256⌋ = 2^24 − 4, cells in rank order.
+    let model = ChunkModel(dimension: 16, kept: 8)
+    let f: UInt64 = (1 << 24) - 4
+    #expect(model.cell(pattern: 0) == (0, f))
+    #expect(model.cell(pattern: 0x01) == (f, f))
+    #expect(model.cell(pattern: 0x80) == (8 * f, f))
+    #expect(model.cell(pattern: 0x03) == (9 * f, f))
+    #expect(model.cell(pattern: 0xFF) == (255 * f, f))
+    #expect(model.find(target: 9 * f + 5)! == (0x03, 9 * f, f))
+    #expect(model.find(target: 256 * f) == nil)
+  }
+
+  @Test func cellsTileTheRangeWithoutOverlap() {
+    for (d, k) in [(768, 1), (768, 212), (576, 575), (9, 9), (8, 1)] {
+      let model = ChunkModel(dimension: d, kept: k)
+      var cells = (0..<256).map { model.cell(pattern: $0) }
+      cells.sort { $0.cumulative < $1.cumulative }
+      var next: UInt64 = 0
+      for cell in cells {
+        #expect(cell.cumulative == next && cell.frequency >= 1)
+        next = cell.cumulative + cell.frequency
+      }
+      #expect(next <= 1 << 32)
+      for pattern in [0, 1, 0x5A, 0xFF] {
+        let (cumulative, frequency) = model.cell(pattern: pattern)
+        #expect(model.find(target: cumulative + frequency - 1)!.pattern == pattern)
+      }
     }
-    let exact = InformationBits.log2Multinomial(n, [kept.count, n - kept.count])
-    #expect(abs(bits - exact) < 1e-3)
+  }
+
+  @Test func keptSetCostsTheBinaryEntropyOfItsDensity() {
+    // 212 of 768 kept: Σ −log2(f/2^32) over the 96 chunks ≈ d·H(212/768), whatever the layout.
+    let d = 768
+    let k = 212
+    let model = ChunkModel(dimension: d, kept: k)
+    var rng = SplitMix64(seed: 3)
+    var kept = Set<Int>()
+    while kept.count < k { kept.insert(Int(rng.next() % UInt64(d))) }
+    var bits = 0.0
+    for chunk in 0..<(d / 8) {
+      var pattern = 0
+      for j in 0..<8 where kept.contains(8 * chunk + j) { pattern |= 0x80 >> j }
+      bits -= log2(Double(model.cell(pattern: pattern).frequency) / 0x1p32)
+    }
+    #expect(abs(bits - InformationBits.chunkedPositions(dimension: d, kept: k)) < 0.01)
   }
 }
