@@ -204,7 +204,7 @@ struct RateSearch {
       }
     }
     if error(lo) > allowedError { return exp2(lo) }
-    while hi - lo > 1.0 / 32 {
+    while hi - lo > 1.0 / 16 {
       let mid = (lo + hi) / 2
       if error(mid) <= allowedError { lo = mid } else { hi = mid }
     }
