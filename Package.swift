@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see README "Layout"):
-//   SlicerTensor ← SlicerCheckpoint ← SlicerModel ← slicer (CLI)
+//   CKernels ← SlicerTensor ← SlicerCheckpoint ← SlicerModel ← slicer (CLI)
 //   SlicerTokenizer, SlicerCodec stand alone.
 let package = Package(
   name: "slicer",
@@ -17,13 +17,13 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
-    // OpenBLAS's cblas interface (Debian: libopenblas-dev).
-    .systemLibrary(name: "CCBLAS", path: "Sources/CCBLAS"),
     // ncursesw and GNU readline (Debian: libncurses-dev, libreadline-dev), for the TUI.
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+    // Weight-streaming kernels in C (AVX2/F16C chosen at run time) and their thread pool.
+    .target(name: "CKernels"),
     .target(
-      name: "SlicerTensor", dependencies: ["CCBLAS"],
+      name: "SlicerTensor", dependencies: ["CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
     .target(name: "SlicerCheckpoint", dependencies: ["SlicerTensor"]),
     .target(name: "SlicerTokenizer"),

@@ -1,5 +1,6 @@
 import Foundation
 import SlicerCheckpoint
+import SlicerTensor
 import SlicerTokenizer
 
 /// Builds a Llama-family model, its tokenizer and chat template from one GGUF file.
@@ -27,7 +28,7 @@ enum GGUFModelLoader {
       ropeBase: file.metadata[a + "rope.freq_base"] == nil ? 10_000 : try file.float(a + "rope.freq_base"),
       ropeDimensions: try optionalInt(a + "rope.dimension_count"))
     let model = try LlamaModel(
-      config: config, weights: GGUFWeights(file: file),
+      config: config, weights: try GGUFWeights(file: file, url: url),
       name: (try? file.string("general.name")) ?? url.deletingPathExtension().lastPathComponent)
 
     let tokenizer = try makeTokenizer(file, tokens: tokens)
@@ -61,9 +62,49 @@ enum GGUFModelLoader {
   }
 }
 
-/// A GGUF file as the model's weight source (dequantized to fp32 at load).
+/// A GGUF file as the model's weight source. Matrices stay in their stored blocks (Q8_0, Q4_0,
+/// Q4_1, F16, BF16, F32), read in place from a mapping of the file that they keep alive; vectors
+/// (norm weights) are decoded to fp32.
+///
+/// The matrices borrow from a mapping of their own (`weights`) rather than the `GGUFFile`'s, so
+/// the parsed file — its metadata (the vocabulary, merges …) and the header pages it touched —
+/// is released once the model is built.
 struct GGUFWeights: WeightProvider {
   let file: GGUFFile
+  let weights: MappedFile
+
+  init(file: GGUFFile, url: URL) throws {
+    self.file = file
+    weights = try MappedFile(url: url)
+    // A second open of the same path: make sure it is still the file that was parsed.
+    guard weights.count == file.fileSize else {
+      throw ModelLoadError.unreadableWeights(
+        name: url.path,
+        reason: "the file changed while it was being loaded (\(file.fileSize) bytes, now \(weights.count))")
+    }
+  }
+
   func shape(of name: String) -> [Int]? { file.tensors[name]?.shape }
   func floats(_ name: String) throws -> [Float] { try file.floats(name) }
+
+  func matrix(_ name: String) throws -> WeightMatrix {
+    let info = try file.tensor(name)
+    let (rows, columns) = try Self.matrixShape(name, info.shape)
+    guard let format = WeightFormat(info.type) else {
+      throw ModelLoadError.unreadableWeights(
+        name: name, reason: "its \(info.type) blocks have no kernel (supported: \(WeightFormat.allCases))")
+    }
+    // The parser checked the range against the file, and the mapping has the file's size.
+    let range = info.offset..<(info.offset + info.byteCount)
+    guard range.lowerBound >= 0, range.upperBound <= weights.count else {
+      throw ModelLoadError.unreadableWeights(name: name, reason: "its data lies outside the file")
+    }
+    let storage = WeightBytes(
+      borrowing: UnsafeRawBufferPointer(rebasing: weights.bytes[range]), keepingAlive: weights)
+    do {
+      return try WeightMatrix(format: format, rows: rows, columns: columns, storage: storage)
+    } catch {
+      throw ModelLoadError.unreadableWeights(name: name, reason: error.description)
+    }
+  }
 }

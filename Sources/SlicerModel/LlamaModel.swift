@@ -14,8 +14,8 @@ public struct LlamaModel: DecoderModel {
   public let config: LlamaConfig
   public let info: ModelInfo
 
-  /// `(vocab, hidden)`.
-  let tokenEmbedding: [Float]
+  /// `(vocab, hidden)`, in the checkpoint's precision (rows decoded on lookup).
+  let tokenEmbedding: WeightMatrix
   let outputNorm: RMSNorm
   /// `(vocab, hidden)`; the token embedding when tied.
   let output: Linear
@@ -45,14 +45,14 @@ public struct LlamaModel: DecoderModel {
       try weights.load(n, prefixes: [""], shape: shape)
     }
     func linear(_ n: String, _ input: Int, _ output: Int) throws -> Linear {
-      Linear(weight: try load(n, [output, input]), bias: nil, inFeatures: input, outFeatures: output)
+      Linear(weight: try weights.loadMatrix(n, prefixes: [""], shape: [output, input]), bias: nil)
     }
-    tokenEmbedding = try load("token_embd.weight", [config.vocabSize, d])
+    tokenEmbedding = try weights.loadMatrix("token_embd.weight", prefixes: [""], shape: [config.vocabSize, d])
     outputNorm = RMSNorm(weight: try load("output_norm.weight", [d]), epsilon: config.rmsEpsilon)
     let head =
-      try weights.optional("output.weight", prefixes: [""], shape: [config.vocabSize, d])?()
+      try weights.optionalMatrix("output.weight", prefixes: [""], shape: [config.vocabSize, d])?()
       ?? tokenEmbedding
-    output = Linear(weight: head, bias: nil, inFeatures: d, outFeatures: config.vocabSize)
+    output = Linear(weight: head, bias: nil)
     layers = try (0..<config.layerCount).map { i in
       let p = "blk.\(i)."
       return Block(
@@ -87,9 +87,11 @@ public struct LlamaModel: DecoderModel {
   public func embed(_ tokens: [Int], startPosition: Int) -> Matrix {
     let d = config.hiddenSize
     var x = Matrix(zeros: tokens.count, d)
-    for (r, token) in tokens.enumerated() {
-      precondition(token >= 0 && token < config.vocabSize, "token id \(token) out of range")
-      for c in 0..<d { x.values[r * d + c] = tokenEmbedding[token * d + c] }
+    x.values.withUnsafeMutableBufferPointer { v in
+      for (r, token) in tokens.enumerated() {
+        precondition(token >= 0 && token < config.vocabSize, "token id \(token) out of range")
+        tokenEmbedding.decodeRows(token..<(token + 1), into: v.baseAddress! + r * d)
+      }
     }
     return x
   }
@@ -154,5 +156,22 @@ public struct LlamaModel: DecoderModel {
 
   public func logits(_ hidden: Matrix) -> Matrix {
     output(outputNorm(hidden))
+  }
+}
+
+extension LlamaModel: WeightFootprintReporting {
+  public var weightFootprint: WeightFootprint {
+    let layerBytes = layers.map { b in
+      b.attentionNorm.byteCount + b.query.byteCount + b.key.byteCount + b.value.byteCount
+        + b.attentionOutput.byteCount + b.ffnNorm.byteCount + b.gate.byteCount + b.up.byteCount
+        + b.down.byteCount
+    }
+    let output = outputNorm.byteCount + self.output.byteCount
+    let tied = self.output.weight.storage === tokenEmbedding.storage
+    let stored =
+      tokenEmbedding.byteCount + layerBytes.reduce(0, +) + output
+      - (tied ? self.output.byteCount : 0)
+    return WeightFootprint(
+      input: tokenEmbedding.bytesPerRow, layers: layerBytes, output: output, stored: stored)
   }
 }

@@ -65,12 +65,17 @@ public struct LocalTail: TailTransport {
       token: token, logProbability: logProbability, tailSeconds: (ContinuousClock.now - start).seconds)
   }
 
-  public mutating func score(_ payloads: [LinkPayload], targets: [Int]) throws -> TailScore {
+  public mutating func score(_ payloads: [LinkPayload], targets: [Int], distributions: Bool)
+    throws -> TailScore
+  {
     var fresh = try SplitTail(model: tail.model, split: tail.split)
     let logits = try fresh.forward(try decode(payloads), logits: .all)
     let nll = PerplexityEvaluator.negativeLogLikelihoods(logits: logits, targets: targets)
-    let argmax = (0..<max(logits.rows - 1, 0)).map { Sampler.argmax(logits.row($0)) }
-    return TailScore(logProbabilities: nll.map { -$0 }, argmax: argmax)
+    let scored = max(logits.rows - 1, 0)
+    let argmax = (0..<scored).map { Sampler.argmax(logits.row($0)) }
+    return TailScore(
+      logProbabilities: nll.map { -$0 }, argmax: argmax,
+      distributions: distributions ? logits.rows(0..<scored) : nil)
   }
 
   public mutating func setCodec(_ spec: CodecSpec) throws { codec = spec.makeCodec() }

@@ -1,5 +1,6 @@
 import Foundation
 import SlicerCheckpoint
+import SlicerTensor
 import SlicerTokenizer
 
 /// A model ready to run: the network, its tokenizer and how it starts and ends text.
@@ -86,10 +87,25 @@ public enum ModelLoader {
   }
 }
 
-/// Any checkpoint reader as the model's weight source.
+/// Any checkpoint reader as the model's weight source. Matrices stay in the stored precision
+/// (fp16, bf16 or fp32), read in place from the checkpoint's mapping, which they keep alive.
 public struct CheckpointWeights: WeightProvider {
   public let store: any TensorStore
   public init(store: any TensorStore) { self.store = store }
   public func shape(of name: String) -> [Int]? { store.tensors[name]?.shape }
   public func floats(_ name: String) throws -> [Float] { try store.floats(name) }
+
+  public func matrix(_ name: String) throws -> WeightMatrix {
+    guard let info = store.tensors[name] else {
+      throw ModelLoadError.missingTensor(name: name, triedNames: [name])
+    }
+    let (rows, columns) = try Self.matrixShape(name, info.shape)
+    let storage = WeightBytes(borrowing: try store.rawBytes(name), keepingAlive: store)
+    do {
+      return try WeightMatrix(
+        format: WeightFormat(info.dtype), rows: rows, columns: columns, storage: storage)
+    } catch {
+      throw ModelLoadError.unreadableWeights(name: name, reason: error.description)
+    }
+  }
 }

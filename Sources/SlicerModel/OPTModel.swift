@@ -11,10 +11,11 @@ public struct OPTModel: DecoderModel {
   public let config: OPTConfig
   public let info: ModelInfo
 
-  /// `(vocab, wordEmbedProjDim)` token embedding, also the tied LM head.
-  let embedTokens: [Float]
+  /// `(vocab, wordEmbedProjDim)` token embedding, also the tied LM head; in the checkpoint's
+  /// precision, rows decoded on lookup.
+  let embedTokens: WeightMatrix
   /// `(maxPositions + 2, hidden)` learned positions.
-  let embedPositions: [Float]
+  let embedPositions: WeightMatrix
   /// `wordEmbedProjDim → hidden`, present when the widths differ.
   let projectIn: Linear?
   /// `hidden → wordEmbedProjDim`, present when the widths differ.
@@ -48,18 +49,21 @@ public struct OPTModel: DecoderModel {
     func optional(_ n: String, _ shape: [Int]) throws -> [Float]? {
       try weights.optional(n, prefixes: prefixes, shape: shape)?()
     }
+    func matrix(_ n: String, _ shape: [Int]) throws -> WeightMatrix {
+      try weights.loadMatrix(n, prefixes: prefixes, shape: shape)
+    }
     func linear(_ n: String, _ input: Int, _ output: Int, bias: Bool) throws -> Linear {
-      let w = try load(n + ".weight", [output, input])
+      let w = try matrix(n + ".weight", [output, input])
       let b = bias ? try load(n + ".bias", [output]) : nil
-      return Linear(weight: w, bias: b, inFeatures: input, outFeatures: output)
+      return Linear(weight: w, bias: b)
     }
     func layerNorm(_ n: String) throws -> LayerNorm {
       guard config.layerNormElementwiseAffine else { return LayerNorm(weight: nil, bias: nil) }
       return LayerNorm(weight: try load(n + ".weight", [d]), bias: try optional(n + ".bias", [d]))
     }
 
-    embedTokens = try load("embed_tokens.weight", [config.vocabSize, e])
-    embedPositions = try load(
+    embedTokens = try matrix("embed_tokens.weight", [config.vocabSize, e])
+    embedPositions = try matrix(
       "embed_positions.weight", [config.maxPositionEmbeddings + Self.positionOffset, d])
     projectIn = e == d ? nil : try linear("project_in", e, d, bias: false)
     projectOut = e == d ? nil : try linear("project_out", d, e, bias: false)
@@ -69,9 +73,9 @@ public struct OPTModel: DecoderModel {
     let head =
       config.tieWordEmbeddings
       ? embedTokens
-      : try weights.optional("lm_head.weight", prefixes: [""], shape: [config.vocabSize, e])?()
+      : try weights.optionalMatrix("lm_head.weight", prefixes: [""], shape: [config.vocabSize, e])?()
         ?? embedTokens
-    lmHead = Linear(weight: head, bias: nil, inFeatures: e, outFeatures: config.vocabSize)
+    lmHead = Linear(weight: head, bias: nil)
 
     let bias = config.enableBias
     layers = try (0..<config.numHiddenLayers).map { i in
@@ -94,16 +98,20 @@ public struct OPTModel: DecoderModel {
   public func embed(_ tokens: [Int], startPosition: Int) -> Matrix {
     let e = config.wordEmbedProjDim
     var x = Matrix(zeros: tokens.count, e)
-    for (r, token) in tokens.enumerated() {
-      precondition(token >= 0 && token < config.vocabSize, "token id \(token) out of range")
-      for c in 0..<e { x.values[r * e + c] = embedTokens[token * e + c] }
+    x.values.withUnsafeMutableBufferPointer { v in
+      for (r, token) in tokens.enumerated() {
+        precondition(token >= 0 && token < config.vocabSize, "token id \(token) out of range")
+        embedTokens.decodeRows(token..<(token + 1), into: v.baseAddress! + r * e)
+      }
     }
     if let projectIn { x = projectIn(x) }
     let d = config.hiddenSize
+    var position = [Float](repeating: 0, count: d)
     for r in 0..<tokens.count {
       let row = startPosition + r + Self.positionOffset
       precondition(startPosition + r < config.maxPositionEmbeddings, "position beyond context")
-      for c in 0..<d { x.values[r * d + c] += embedPositions[row * d + c] }
+      position.withUnsafeMutableBufferPointer { embedPositions.decodeRows(row..<(row + 1), into: $0.baseAddress!) }
+      for c in 0..<d { x.values[r * d + c] += position[c] }
     }
     return x
   }
@@ -146,5 +154,22 @@ public struct OPTModel: DecoderModel {
     if let finalLayerNorm { h = finalLayerNorm(h) }
     if let projectOut { h = projectOut(h) }
     return lmHead(h)
+  }
+}
+
+extension OPTModel: WeightFootprintReporting {
+  public var weightFootprint: WeightFootprint {
+    let layerBytes = layers.map { b in
+      b.qProj.byteCount + b.kProj.byteCount + b.vProj.byteCount + b.outProj.byteCount
+        + b.fc1.byteCount + b.fc2.byteCount + b.selfAttnLayerNorm.byteCount
+        + b.finalLayerNorm.byteCount
+    }
+    let input = embedTokens.bytesPerRow + embedPositions.bytesPerRow + (projectIn?.byteCount ?? 0)
+    let output = (finalLayerNorm?.byteCount ?? 0) + (projectOut?.byteCount ?? 0) + lmHead.byteCount
+    let tied = lmHead.weight.storage === embedTokens.storage
+    let stored =
+      embedTokens.byteCount + embedPositions.byteCount + (projectIn?.byteCount ?? 0)
+      + layerBytes.reduce(0, +) + output - (tied ? lmHead.byteCount : 0)
+    return WeightFootprint(input: input, layers: layerBytes, output: output, stored: stored)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SlicerTensor
 
 /// Deterministic random weights for a model shape: benchmarks and tests of a model whose real
 /// weights are not on this machine. Matrices ~ U(−a, a) with a = 0.02·√3 (std 0.02, as
@@ -6,15 +7,60 @@ import Foundation
 public struct RandomWeights: WeightProvider {
   public let shapes: [String: [Int]]
   public let seed: UInt64
+  /// How `matrix(_:)` stores matrices: `.f32`, `.f16` or `.bf16` (the values of `floats(_:)`
+  /// rounded to nearest-even), like a checkpoint saved in that precision.
+  public let matrixFormat: WeightFormat
 
-  public init(shapes: [String: [Int]], seed: UInt64 = 1) {
+  public init(shapes: [String: [Int]], seed: UInt64 = 1, matrixFormat: WeightFormat = .f32) {
+    precondition(
+      [.f32, .f16, .bf16].contains(matrixFormat), "random weights come as F32, F16 or BF16")
     self.shapes = shapes
     self.seed = seed
+    self.matrixFormat = matrixFormat
   }
 
   public func shape(of name: String) -> [Int]? { shapes[name] }
 
   public func floats(_ name: String) throws -> [Float] {
+    var values: [Float] = []
+    try generate(name) { count in values.reserveCapacity(count) } element: { values.append($1) }
+    return values
+  }
+
+  public func matrix(_ name: String) throws -> WeightMatrix {
+    guard let shape = shapes[name] else {
+      throw ModelLoadError.missingTensor(name: name, triedNames: [name])
+    }
+    let (rows, columns) = try Self.matrixShape(name, shape)
+    // Written straight into the matrix's storage: no second copy of a large embedding is held.
+    let storage = try WeightBytes(count: rows * columns * matrixFormat.bytesPerBlock) { bytes in
+      switch matrixFormat {
+      case .f16, .bf16:
+        let halves = bytes.bindMemory(to: UInt16.self)
+        let brain = matrixFormat == .bf16
+        try generate(name) { _ in } element: { i, value in
+          halves[i] = (brain ? Self.bfloat16Bits(value) : Float16(value).bitPattern).littleEndian
+        }
+      default:
+        let singles = bytes.bindMemory(to: UInt32.self)
+        try generate(name) { _ in } element: { i, value in singles[i] = value.bitPattern.littleEndian }
+      }
+    }
+    return try WeightMatrix(format: matrixFormat, rows: rows, columns: columns, storage: storage)
+  }
+
+  /// fp32 → bfloat16 bits, rounding to nearest even (as PyTorch's `.to(torch.bfloat16)`).
+  static func bfloat16Bits(_ value: Float) -> UInt16 {
+    let bits = value.bitPattern
+    if value.isNaN { return UInt16(bits >> 16) | 0x40 }
+    let rounding = 0x7FFF + ((bits >> 16) & 1)
+    return UInt16((bits &+ rounding) >> 16)
+  }
+
+  /// Calls `element(i, value)` for every element of `name` in order, after `start(count)`.
+  private func generate(
+    _ name: String, start: (Int) -> Void, element: (Int, Float) -> Void
+  ) throws {
     guard let shape = shapes[name] else {
       throw ModelLoadError.missingTensor(name: name, triedNames: [name])
     }
@@ -22,9 +68,10 @@ public struct RandomWeights: WeightProvider {
     let count = shape.reduce(1, *)
     let isNormWeight = name.hasSuffix("layer_norm.weight")
     let amplitude: Float = 0.02 * 1.7320508
-    return (0..<count).map { _ in
+    start(count)
+    for i in 0..<count {
       let u = Float(generator.nextUnit()) * 2 - 1
-      return isNormWeight ? 1 + 0.1 * u : amplitude * u
+      element(i, isNormWeight ? 1 + 0.1 * u : amplitude * u)
     }
   }
 }

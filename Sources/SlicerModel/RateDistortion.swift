@@ -35,6 +35,21 @@ public struct RateDistortionRow: Sendable, Codable, Equatable {
 
 /// Rate–distortion evaluation: every codec on the same windows of a text, at one split, each
 /// compared with the uncompressed model position by position.
+///
+/// The codecs' windows are scored through a `TailTransport` — the in-process `LocalTail`, or a
+/// session on `slicer serve` — exactly as `PerplexityEvaluator` scores; only the reference stays
+/// here. The reference (the uncompressed model's distributions, against which KL and top-1 are
+/// taken) is always computed in this process, at full precision: the client holds the whole
+/// model, and a remote reference would reach us in fp16 like the rows it is compared with, so
+/// the rounding of both would hide differences below a binary16 step (most of an int8 codec's
+/// KL). With a local reference only the compared rows carry the wire's rounding.
+///
+/// The `none` row goes through the tail like any codec, so its KL is the floor the tail's own
+/// rendering of the distributions adds (exactly 0 in-process; ≈ 2.5e-6 nats on the tiny OPT
+/// model through fp16, PROTOCOL.md §9). That floor is a bias, not noise — normalizing rounded
+/// log-probs adds about half the variance of the rounding — so every other codec's KL has it
+/// subtracted position by position, which leaves the remote KL within 1e-4 of the in-process
+/// one (relative).
 public struct RateDistortionEvaluator {
   public var model: any DecoderModel
   public var split: Int
@@ -57,14 +72,25 @@ public struct RateDistortionEvaluator {
     var sent = 0
   }
 
+  /// The uncompressed model's next-token distribution at each scored position of a window.
+  struct Reference {
+    /// Normalized log-probabilities, one row per scored position.
+    var logProbabilities: [[Double]]
+    var argmax: [Int]
+  }
+
   /// One row per codec (the first row is the uncompressed `none` reference, added if absent).
-  /// `progress(done, total)` counts (window, codec) passes.
+  /// Every codec's windows go through `transport` (in-process when nil), which this switches
+  /// codec by codec with `setCodec`. `progress(done, total)` counts (window, codec) passes.
   public func evaluate(
-    _ ids: [Int], codecs: [CodecSpec], maxWindows: Int?, progress: (Int, Int) -> Void = { _, _ in }
+    _ ids: [Int], codecs: [CodecSpec], maxWindows: Int?, transport: (any TailTransport)? = nil,
+    progress: (Int, Int) -> Void = { _, _ in }
   ) throws -> [RateDistortionRow] {
     let specs = [CodecSpec.none] + codecs.filter { $0 != .none }
     let windows = PerplexityEvaluator(model: model, split: split, contextLength: contextLength)
       .windows(of: ids, maxWindows: maxWindows)
+    var tail: any TailTransport =
+      try transport ?? LocalTail(model: model, split: split, codec: .none, sampling: .greedy)
     var tallies = [Tally](repeating: Tally(), count: specs.count)
     let total = windows.count * specs.count
     var done = 0
@@ -72,32 +98,17 @@ public struct RateDistortionEvaluator {
       let tokens = Array(window)
       var head = try SplitHead(model: model, split: split)
       let hidden = try head.forward(tokens)
-      var reference: [[Double]] = []  // log-probabilities of the uncompressed tail, per position
+      let reference = try self.reference(hidden, tokens: tokens)
+      var floor: [Double]?  // the none row's KL at each position
       for (index, spec) in specs.enumerated() {
         let (payloads, stats) = LinkEncoder(spec).encode(hidden)
-        let tail = try LocalTail(model: model, split: split, codec: spec, sampling: .greedy)
-        var fresh = try SplitTail(model: model, split: split)
-        let logits = try fresh.forward(try tail.decode(payloads), logits: .all)
-        var tally = tallies[index]
-        for position in 0..<(tokens.count - 1) {
-          let logProbabilities = Softmax.logProbabilities(logits.row(position))
-          tally.nll -= logProbabilities[tokens[position + 1]]
-          if index == 0 {
-            reference.append(logProbabilities)
-            tally.agree += 1
-          } else {
-            let p = reference[position]
-            var kl = 0.0
-            for v in 0..<p.count where p[v] > -50 { kl += exp(p[v]) * (p[v] - logProbabilities[v]) }
-            tally.kl += max(kl, 0)
-            if Self.argmax(p) == Self.argmax(logProbabilities) { tally.agree += 1 }
-          }
-          tally.scored += 1
-        }
-        tally.bits += stats.reduce(0) { $0 + $1.totalBits }
-        tally.distortion += stats.reduce(0) { $0 + $1.distortion }
-        tally.sent += stats.count
-        tallies[index] = tally
+        try tail.setCodec(spec)
+        let score = try tail.score(payloads, targets: tokens, distributions: true)
+        let kl = try tallies[index].add(score, against: reference, floor: floor)
+        if index == 0 { floor = kl }
+        tallies[index].bits += stats.reduce(0) { $0 + $1.totalBits }
+        tallies[index].distortion += stats.reduce(0) { $0 + $1.distortion }
+        tallies[index].sent += stats.count
         done += 1
         progress(done, total)
       }
@@ -117,9 +128,70 @@ public struct RateDistortionEvaluator {
     }
   }
 
+  /// The uncompressed tail on `hidden`, in this process.
+  func reference(_ hidden: Matrix, tokens: [Int]) throws -> Reference {
+    var fresh = try SplitTail(model: model, split: split)
+    let logits = try fresh.forward(hidden, logits: .all)
+    let scored = max(tokens.count - 1, 0)
+    let rows = (0..<scored).map { Softmax.logProbabilities(logits.row($0)) }
+    return Reference(logProbabilities: rows, argmax: rows.map(Self.argmax))
+  }
+
   static func argmax(_ values: [Double]) -> Int {
     var best = 0
     for i in values.indices where values[i] > values[best] { best = i }
     return best
+  }
+}
+
+extension RateDistortionEvaluator.Tally {
+  /// Adds a window scored by a tail: NLL from the target log-probabilities, top-1 from the
+  /// tail's argmax, KL(reference ‖ tail) from its distributions, normalized here (a remote
+  /// tail's fp16 log-softmax rows do not sum to exactly 1; normalizing cancels the first-order
+  /// rounding error, PROTOCOL.md §9) less `floor` at each position. Returns each position's KL
+  /// before the floor and the clamp at 0.
+  @discardableResult
+  mutating func add(
+    _ score: TailScore, against reference: RateDistortionEvaluator.Reference, floor: [Double]?
+  ) throws -> [Double] {
+    let n = reference.argmax.count
+    let vocabulary = reference.logProbabilities.first?.count ?? 0
+    guard score.logProbabilities.count == n, score.argmax.count == n,
+      let rows = score.distributions, rows.rows == n, rows.columns == vocabulary
+    else {
+      throw EvaluationError.mismatchedScores(
+        positions: n, vocabulary: vocabulary, got: score.logProbabilities.count,
+        gotRows: score.distributions?.rows, gotColumns: score.distributions?.columns)
+    }
+    var raw: [Double] = []
+    raw.reserveCapacity(n)
+    for position in 0..<n {
+      nll -= score.logProbabilities[position]
+      let p = reference.logProbabilities[position]
+      let q = Softmax.logProbabilities(rows.row(position))
+      var kl = 0.0
+      for v in 0..<vocabulary where p[v] > -50 { kl += exp(p[v]) * (p[v] - q[v]) }
+      raw.append(kl)
+      let base = floor.map { position < $0.count ? $0[position] : 0 } ?? 0
+      self.kl += max(kl - base, 0)
+      if score.argmax[position] == reference.argmax[position] { agree += 1 }
+      scored += 1
+    }
+    return raw
+  }
+}
+
+/// A tail's scores that do not fit the window they were asked for.
+public enum EvaluationError: Error, Equatable, CustomStringConvertible {
+  case mismatchedScores(
+    positions: Int, vocabulary: Int, got: Int, gotRows: Int?, gotColumns: Int?)
+
+  public var description: String {
+    switch self {
+    case .mismatchedScores(let positions, let vocabulary, let got, let rows, let columns):
+      let table = rows.map { "\($0)×\(columns ?? 0) distributions" } ?? "no distributions"
+      return "the tail scored \(got) positions with \(table), but the window has \(positions) "
+        + "positions over a vocabulary of \(vocabulary); is it running the same model?"
+    }
   }
 }

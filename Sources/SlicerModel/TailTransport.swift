@@ -1,4 +1,5 @@
 import SlicerCodec
+import SlicerTensor
 
 /// One position's hidden state as it crosses the split: the codec's bytes, or for the `none`
 /// codec the float vector itself.
@@ -36,10 +37,15 @@ public struct TailScore: Sendable, Equatable {
   public var logProbabilities: [Double]
   /// The tail's most likely token at each scored position.
   public var argmax: [Int]
+  /// When asked for: each scored position's whole next-token distribution, one row over the
+  /// vocabulary, as log-probabilities up to a constant per row (normalize before use). The
+  /// in-process tail gives its fp32 logits; a remote tail the fp16 log-softmax the server sent.
+  public var distributions: Matrix?
 
-  public init(logProbabilities: [Double], argmax: [Int]) {
+  public init(logProbabilities: [Double], argmax: [Int], distributions: Matrix? = nil) {
     self.logProbabilities = logProbabilities
     self.argmax = argmax
+    self.distributions = distributions
   }
 }
 
@@ -56,12 +62,21 @@ public protocol TailTransport {
   mutating func prefill(_ payloads: [LinkPayload], tokens: [Int]) throws -> TailReply
   mutating func step(_ payload: LinkPayload) throws -> TailReply
   /// Scores the positions `payloads` (a fresh context each call): log p(targets[i]) from
-  /// position i.
-  mutating func score(_ payloads: [LinkPayload], targets: [Int]) throws -> TailScore
+  /// position i − 1, for i ≥ 1; with `distributions`, also every scored position's whole
+  /// next-token distribution (for KL against a reference).
+  mutating func score(_ payloads: [LinkPayload], targets: [Int], distributions: Bool) throws
+    -> TailScore
   /// The codec (and so the decoder) changes from the next message on.
   mutating func setCodec(_ spec: CodecSpec) throws
   /// Sampling changes from the next token on.
   mutating func setSampling(_ parameters: SamplingParameters) throws
   /// Forgets the conversation (the KV cache).
   mutating func reset() throws
+}
+
+extension TailTransport {
+  /// Scores without the distributions (perplexity).
+  public mutating func score(_ payloads: [LinkPayload], targets: [Int]) throws -> TailScore {
+    try score(payloads, targets: targets, distributions: false)
+  }
 }

@@ -109,22 +109,42 @@ final class RemoteSession {
 
   /// Scores positions against targets in a fresh context: RESET, then SCOREs chunked to the
   /// frame limits, all pipelined. The conversation is replayed before the next request.
-  func score(payloads: [[UInt8]], targets: [Int]) throws(RemoteTailError) -> [ScoredPosition] {
-    guard !payloads.isEmpty else { return [] }
+  /// With `distributions`, the second result holds every position's log-softmax row as the
+  /// server sent it (binary16 bit patterns, row-major over the vocabulary), else it is empty.
+  func score(payloads: [[UInt8]], targets: [Int], distributions: Bool = false)
+    throws(RemoteTailError) -> (positions: [ScoredPosition], logProbHalfBits: [UInt16])
+  {
+    guard !payloads.isEmpty else { return ([], []) }
     defer { dirty = true }
-    return try exchange { connection throws(ExchangeFailure) -> [ScoredPosition] in
-      let chunks = try scoreChunks(payloads: payloads, targets: targets)
+    let vocabulary = server.vocabularySize
+    return try exchange {
+      connection throws(ExchangeFailure) -> ([ScoredPosition], [UInt16]) in
+      let chunks = try scoreChunks(
+        payloads: payloads, targets: targets, distributions: distributions)
       let replies = try roundTrip(connection, [.reset] + chunks.map { .score($0) })
       try expectAcks(replies.prefix(1), context: 0)
       var positions: [ScoredPosition] = []
+      var table: [UInt16] = []
+      if distributions { table.reserveCapacity(payloads.count * vocabulary) }
       for (chunk, reply) in zip(chunks, replies.dropFirst()) {
         guard case .scores(let scores) = reply, scores.positions.count == chunk.payloads.count
         else {
           throw .violation("expected SCORES for \(chunk.payloads.count) positions")
         }
+        if distributions {
+          // The table's shape is the server's word: check it against what HELLO_OK announced.
+          guard let rows = scores.distributions, rows.vocabularySize == vocabulary,
+            rows.positionCount == chunk.payloads.count
+          else {
+            throw .violation(
+              "expected distributions of \(chunk.payloads.count) positions over the vocabulary "
+                + "of \(vocabulary)")
+          }
+          table += rows.halfBits
+        }
         positions += scores.positions
       }
-      return positions
+      return (positions, table)
     }
   }
 
@@ -329,14 +349,25 @@ final class RemoteSession {
     }
   }
 
-  /// SCOREs within the server's frame limit, each with a reply within ours.
-  private func scoreChunks(payloads: [[UInt8]], targets: [Int]) throws(ExchangeFailure)
-    -> [ScoreRequest]
+  /// SCOREs within the server's frame limit, each with a reply within ours: SCORES takes at
+  /// most 16 bytes of header, 9 per position, and with distributions 5 for the vocabulary size
+  /// and 2 per token per position (the server's own bound, `SessionHandler.checkReplySize`).
+  private func scoreChunks(payloads: [[UInt8]], targets: [Int], distributions: Bool)
+    throws(ExchangeFailure) -> [ScoreRequest]
   {
-    let perReply = max(1, (options.maximumReplyBytes - 32) / 9)
-    return try chunk(payloads, extra: targets.map { VarintSize.of($0) }, maximumCount: perReply).map
-    {
-      ScoreRequest(payloads: Array(payloads[$0]), targets: Array(targets[$0]))
+    let perPosition = 9 + (distributions ? 2 * server.vocabularySize : 0)
+    let room = options.maximumReplyBytes - 16 - (distributions ? 5 : 0)
+    guard room >= perPosition else {
+      throw .violation(
+        "one position's distribution takes \(perPosition) bytes, more than the reply limit of "
+          + "\(options.maximumReplyBytes) bytes")
+    }
+    return try chunk(
+      payloads, extra: targets.map { VarintSize.of($0) }, maximumCount: room / perPosition
+    ).map {
+      ScoreRequest(
+        payloads: Array(payloads[$0]), targets: Array(targets[$0]),
+        wantsDistribution: distributions)
     }
   }
 

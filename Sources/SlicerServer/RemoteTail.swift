@@ -1,5 +1,6 @@
 import SlicerCodec
 import SlicerModel
+import SlicerTensor
 import SlicerWire
 
 /// Settings of a remote tail beyond the model and split.
@@ -80,14 +81,24 @@ public struct RemoteTail: TailTransport {
       session.append(tokens: [token], payloads: [Self.bytes(payload)], sample: true, step: true))
   }
 
-  public mutating func score(_ payloads: [LinkPayload], targets: [Int]) throws -> TailScore {
+  /// Distributions come as the server's fp16 log-softmax rows widened to Float: each value is
+  /// within half a binary16 step of the server's (2⁻¹¹ relative), see PROTOCOL.md §9.
+  public mutating func score(_ payloads: [LinkPayload], targets: [Int], distributions: Bool)
+    throws -> TailScore
+  {
     // Position i predicts targets[i + 1]; the last position predicts nothing and is not sent.
     let count = min(payloads.count, targets.count) - 1
     guard count > 0 else { return TailScore(logProbabilities: [], argmax: []) }
     let scored = try session.score(
-      payloads: payloads[..<count].map(Self.bytes), targets: Array(targets[1...count]))
+      payloads: payloads[..<count].map(Self.bytes), targets: Array(targets[1...count]),
+      distributions: distributions)
     return TailScore(
-      logProbabilities: scored.map { Double($0.targetLogProb) }, argmax: scored.map(\.argmax))
+      logProbabilities: scored.positions.map { Double($0.targetLogProb) },
+      argmax: scored.positions.map(\.argmax),
+      distributions: distributions
+        ? Matrix(
+          rows: count, columns: session.server.vocabularySize,
+          values: scored.logProbHalfBits.map(Half.float)) : nil)
   }
 
   public mutating func setCodec(_ spec: CodecSpec) throws { try session.setCodec(spec.description) }

@@ -1,50 +1,55 @@
-import CCBLAS
+import CKernels
 
 /// `y = x·Wᵀ + b`, the PyTorch `nn.Linear` convention.
 ///
-/// `weight` is `(outFeatures, inFeatures)` row-major as checkpoints store it; `bias` is
-/// `(outFeatures)` or absent.
+/// `weight` is `(outFeatures, inFeatures)` row-major as checkpoints store it, in the checkpoint's
+/// precision; `bias` is `(outFeatures)` or absent. One input row (decode) streams the weights
+/// through a dot-product kernel; several rows (prefill) go through a blocked matrix product that
+/// decodes each weight once. Both accumulate in fp32 and split the output rows across
+/// `Kernels.threadCount` threads; each output is computed by one thread in a fixed order, so
+/// results do not depend on the thread count or on timing.
 public struct Linear: Sendable {
-  public let inFeatures: Int
-  public let outFeatures: Int
-  public let weight: [Float]
+  public let weight: WeightMatrix
   public let bias: [Float]?
 
-  public init(weight: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int) {
-    precondition(weight.count == inFeatures * outFeatures, "Linear weight size")
-    precondition(bias == nil || bias!.count == outFeatures, "Linear bias size")
-    self.inFeatures = inFeatures
-    self.outFeatures = outFeatures
+  public var inFeatures: Int { weight.columns }
+  public var outFeatures: Int { weight.rows }
+
+  public init(weight: WeightMatrix, bias: [Float]?) {
+    precondition(bias == nil || bias!.count == weight.rows, "Linear bias size")
     self.weight = weight
     self.bias = bias
   }
 
+  /// An fp32 layer from `(outFeatures, inFeatures)` row-major values.
+  public init(weight: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int) {
+    precondition(weight.count == inFeatures * outFeatures, "Linear weight size")
+    self.init(
+      weight: WeightMatrix(floats: weight, rows: outFeatures, columns: inFeatures), bias: bias)
+  }
+
   public func callAsFunction(_ x: Matrix) -> Matrix {
+    product(x, portable: false, quantizedActivations: Kernels.quantizedActivations)
+  }
+
+  /// `x·Wᵀ + b` by the fastest kernels the CPU has, or by the portable ones, with or without
+  /// quantized activations (`Kernels.quantizedActivations`): for tests.
+  func product(_ x: Matrix, portable: Bool, quantizedActivations: Bool = false) -> Matrix {
     precondition(x.columns == inFeatures, "Linear expects \(inFeatures) columns, got \(x.columns)")
     var y = Matrix(zeros: x.rows, outFeatures)
-    guard x.rows > 0 else { return y }
-    // Start from the bias broadcast over rows, then accumulate x·Wᵀ on top (beta = 1).
-    if let bias {
-      y.values.withUnsafeMutableBufferPointer { out in
-        for r in 0..<x.rows {
-          for c in 0..<outFeatures { out[r * outFeatures + c] = bias[c] }
-        }
-      }
-    }
-    let beta: Float = bias == nil ? 0 : 1
+    guard x.rows > 0, outFeatures > 0, let w = weight.storage.bytes.baseAddress else { return y }
+    let (portableFlag, quantized): (Int32, Int32) = (portable ? 1 : 0, quantizedActivations ? 1 : 0)
+    let kernel = { ck_linear_with(portableFlag, quantized, $0, $1, $2, $3, $4, $5, $6, $7) }
+    let format = weight.format.kernelFormat
+    let (rows, columns, n) = (Int64(outFeatures), Int64(inFeatures), Int64(x.rows))
     x.values.withUnsafeBufferPointer { xp in
-      weight.withUnsafeBufferPointer { wp in
-        y.values.withUnsafeMutableBufferPointer { yp in
-          if x.rows == 1 {
-            cblas_sgemv(
-              CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1,
-              wp.baseAddress, Int32(inFeatures), xp.baseAddress, 1, beta, yp.baseAddress, 1)
-          } else {
-            cblas_sgemm(
-              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(x.rows), Int32(outFeatures),
-              Int32(inFeatures), 1, xp.baseAddress, Int32(inFeatures), wp.baseAddress,
-              Int32(inFeatures), beta, yp.baseAddress, Int32(outFeatures))
+      y.values.withUnsafeMutableBufferPointer { yp in
+        if let bias {
+          bias.withUnsafeBufferPointer { b in
+            kernel(format, w, rows, columns, xp.baseAddress, n, b.baseAddress, yp.baseAddress)
           }
+        } else {
+          kernel(format, w, rows, columns, xp.baseAddress, n, nil, yp.baseAddress)
         }
       }
     }

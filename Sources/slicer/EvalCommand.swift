@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SlicerCodec
 import SlicerModel
+import SlicerServer
 import SlicerTokenizer
 
 struct EvalCommand: ParsableCommand {
@@ -14,6 +15,11 @@ struct EvalCommand: ParsableCommand {
       (✓) when perplexity rises ≤ 1 % and the mean KL is ≤ 0.01 nats/token.
       Example: slicer eval --text wiki.test.raw --split 8,15,23 --ctx 512 --max-windows 8 \
       --codecs fp16,int8,topk:0.25:4,slicer:1e-3,slicer:1e-2 --json rd.json --plot rd.svg
+      With --server the codecs' windows are scored by a `slicer serve` tail (SCORE with the \
+      distributions, fp16 on the wire); the uncompressed reference stays in this process. \
+      Bits/token and top-1 are the same as in-process, perplexity matches to ~1e-7 and KL to \
+      1e-4 of its value: the none row's KL is the floor fp16 rounding adds, and it is \
+      subtracted from the other rows position by position.
       """)
 
   @Option(help: "Model directory or .gguf (default: as for generate).")
@@ -40,6 +46,8 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Write a bits/token vs Δperplexity chart (SVG) to this file.")
   var plot: String?
 
+  @OptionGroup var remote: ServerOptions
+
   func run() throws {
     let specs: [CodecSpec]
     do {
@@ -58,19 +66,26 @@ struct EvalCommand: ParsableCommand {
       }
       return s
     }
+    try remote.checkSessions(for: loaded, splits: splits)
     let context = min(ctx, loaded.info.contextLength)
     let ids = loaded.encode(WikiText.joinRows(raw))
     var rows: [RateDistortionRow] = []
+    let meter = WireMeter()
     for s in splits {
       let evaluator = RateDistortionEvaluator(model: loaded.model, split: s, contextLength: context)
+      let transport = try remote.remoteTransport(for: loaded, split: s, meter: meter)
       var bar: ProgressBar?
-      let splitRows = try evaluator.evaluate(ids, codecs: specs, maxWindows: maxWindows) { done, all in
+      let splitRows = try evaluator.evaluate(
+        ids, codecs: specs, maxWindows: maxWindows, transport: transport
+      ) { done, all in
         if bar == nil { bar = ProgressBar(label: "eval split \(s)", total: all) }
         bar?.update(done)
       }
+      (transport as? RemoteTail)?.close()
       rows += splitRows
       print(RateDistortionTable.render(splitRows, model: loaded.info, context: context))
     }
+    if let wire = remote.wireTotals(meter) { print(wire) }
     if let json {
       let data = Data((try JSONOutput.string(rows, pretty: true) + "\n").utf8)
       try data.write(to: URL(fileURLWithPath: json))

@@ -14,37 +14,17 @@ struct LinkOptions: ParsableArguments {
     transform: { text in try CodecSpec(parsing: text) })
   var codec: CodecSpec = .none
 
-  @Option(
-    help: ArgumentHelp(
-      "Run the tail on a `slicer serve` server at HOST:PORT instead of in this process.",
-      valueName: "host:port"),
-    transform: { text in try ServerEndpoint(parsing: text) })
-  var server: ServerEndpoint?
+  @OptionGroup var remote: ServerOptions
 
-  @Option(
-    help: ArgumentHelp(
-      "The server's auth token (default: $SLICER_TOKEN), for --server.", valueName: "secret"))
-  var token: String?
-
-  /// `--token`, else `$SLICER_TOKEN` (which keeps the secret out of the process list).
-  var authToken: String? {
-    token ?? ProcessInfo.processInfo.environment["SLICER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-  }
+  var server: ServerEndpoint? { remote.server }
 
   /// Client options for `--server`: reconnect events go to stderr.
-  func remoteOptions(meter: WireMeter) -> RemoteTailOptions {
-    RemoteTailOptions(authToken: authToken, meter: meter) { event in
-      Output.error("[\(event)]\n")
-    }
-  }
+  func remoteOptions(meter: WireMeter) -> RemoteTailOptions { remote.remoteOptions(meter: meter) }
 
   /// Makes the tail for each split and codec a conversation asks for: in-process, or a session
-  /// on `--server` (`chat`, `replay`, `eval`).
+  /// on `--server` (`chat`, `replay`).
   func tailFactory(for loaded: LoadedModel, meter: WireMeter = WireMeter()) -> TailFactory {
-    guard let server else { return ChatSession.localTail }
-    return RemoteTail.factory(
-      endpoint: server, fingerprint: ModelFingerprint(model: loaded.model),
-      options: remoteOptions(meter: meter))
+    remote.tailFactory(for: loaded, meter: meter)
   }
 
   /// The tail for one split: in-process, or connected to `--server` (errors are one line).

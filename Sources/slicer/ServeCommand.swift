@@ -84,6 +84,8 @@ struct ServeCommand: ParsableCommand {
     } catch {
       throw CLIError(error.description)
     }
+    // Before the address is announced: whoever reads it may send SIGTERM at once.
+    ShutdownSignals.install { server.shutdown() }
     let info = loaded.info
     let listening = ServerEndpoint(host: host, port: server.port ?? port)
     var line =
@@ -96,9 +98,7 @@ struct ServeCommand: ParsableCommand {
       "[\(configuration.batching ? "batching steps" : "no batching"), up to \(maxSessions) sessions"
         + "\(secret == nil ? "" : ", token required"); Ctrl-C or SIGTERM stops]\n")
 
-    let stopper = ShutdownSignals { server.shutdown() }
     server.waitUntilStopped()
-    withExtendedLifetime(stopper) {}
     let totals = server.metrics.snapshot
     Output.error(
       "[stopped: \(totals.sessionsOpened) sessions, \(totals.tokens) tokens, "
@@ -106,33 +106,32 @@ struct ServeCommand: ParsableCommand {
   }
 }
 
-/// SIGINT and SIGTERM run `stop` once, on a background queue.
-final class ShutdownSignals: @unchecked Sendable {  // sources are only touched in init/deinit
-  private var sources: [any DispatchSourceSignal] = []
-
-  init(_ stop: @escaping @Sendable () -> Void) {
-    let once = OnceFlag()
+/// SIGINT and SIGTERM run `stop` once, on a background thread.
+///
+/// The handlers are plain signal handlers that write a byte to a pipe, installed before `install`
+/// returns: a signal that arrives at any moment afterwards is never lost. (A dispatch signal
+/// source needs the signal ignored first and registers asynchronously, so a SIGTERM sent just
+/// after start-up could vanish and leave the server running.)
+enum ShutdownSignals {
+  static func install(_ stop: @escaping @Sendable () -> Void) {
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else { return }  // no pipe: the default action (exit) remains
+    let reader = fds[0]
+    shutdownPipe = fds[1]
+    Thread.detachNewThread {
+      var byte: UInt8 = 0
+      while read(reader, &byte, 1) < 0 && errno == EINTR {}
+      Output.error("\n[shutting down: finishing running requests]\n")
+      stop()
+    }
     for number in [SIGINT, SIGTERM] {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
-        if once.take() {
-          Output.error("\n[shutting down: finishing running requests]\n")
-          stop()
-        }
+      signal(number) { _ in
+        var byte: UInt8 = 1
+        _ = write(shutdownPipe, &byte, 1)  // async-signal-safe
       }
-      source.resume()
-      sources.append(source)
     }
   }
-
-  deinit {
-    for source in sources { source.cancel() }
-  }
 }
 
-/// True the first time only.
-final class OnceFlag: Sendable {
-  private let taken = InterruptCounter()
-  func take() -> Bool { taken.increment() == 1 }
-}
+/// The write end of the shutdown pipe: set once, before the signal handlers that read it exist.
+nonisolated(unsafe) private var shutdownPipe: Int32 = -1

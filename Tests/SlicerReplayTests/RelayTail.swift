@@ -42,8 +42,10 @@ struct RelayTail: TailTransport {
     try inner.step(Self.relay(payload))
   }
 
-  mutating func score(_ payloads: [LinkPayload], targets: [Int]) throws -> TailScore {
-    try inner.score(payloads.map(Self.relay), targets: targets)
+  mutating func score(_ payloads: [LinkPayload], targets: [Int], distributions: Bool) throws
+    -> TailScore
+  {
+    try inner.score(payloads.map(Self.relay), targets: targets, distributions: distributions)
   }
 
   mutating func setCodec(_ spec: CodecSpec) throws { try inner.setCodec(spec) }

@@ -1,4 +1,5 @@
 import Foundation
+import SlicerTestSupport
 import SlicerReplay
 import Testing
 
@@ -11,7 +12,7 @@ struct ReplayCommandTests {
   @Test func aMalformedPromptFileFailsWithItsLineAndColumn() throws {
     let scratch = try Scratch()
     let bad = try scratch.write("bad.prompt", "# budgets\nHello.\n/budget tight\n")
-    let result = try ReplayBinary.run(["replay", bad] + Self.model)
+    let result = try SlicerBinary.run(["replay", bad] + Self.model)
     #expect(result.status == 1)
     #expect(
       result.stderr.contains(
@@ -23,7 +24,7 @@ struct ReplayCommandTests {
   @Test func aDirectiveTheModelCannotFollowFailsWithItsLine() throws {
     let scratch = try Scratch()
     let file = try scratch.write("deep.prompt", "/max-tokens 2\nHi.\n/split 9\nAgain.\n")
-    let result = try ReplayBinary.run(["replay", file] + Self.model)
+    let result = try SlicerBinary.run(["replay", file] + Self.model)
     #expect(result.status == 1)
     #expect(
       result.stderr.contains("\(file):3: split 9 is outside 0…4 (the model has 4 layers)"),
@@ -34,10 +35,10 @@ struct ReplayCommandTests {
     let scratch = try Scratch()
     let prompt = try scratch.write("capitals.prompt", Self.prompt)
     let golden = scratch.path("golden.md")
-    let written = try ReplayBinary.run(["replay", prompt, "--transcript", golden] + Self.model)
+    let written = try SlicerBinary.run(["replay", prompt, "--transcript", golden] + Self.model)
     #expect(written.status == 0, "\(written.stderr)")
 
-    let same = try ReplayBinary.run(["replay", prompt, "--check", golden] + Self.model)
+    let same = try SlicerBinary.run(["replay", prompt, "--check", golden] + Self.model)
     #expect(same.status == 0, "\(same.stderr)")
     #expect(same.stdout.contains("capitals.prompt") && same.stdout.contains("same"))
 
@@ -53,7 +54,7 @@ struct ReplayCommandTests {
     lines[index] = changed
     try scratch.write("golden.md", lines.joined(separator: "\n"))
 
-    let differs = try ReplayBinary.run(["replay", prompt, "--check", golden] + Self.model)
+    let differs = try SlicerBinary.run(["replay", prompt, "--check", golden] + Self.model)
     #expect(differs.status == 1)
     let number = index + 1
     #expect(differs.stdout.contains("--- golden \(golden)\n+++ replay of \(prompt)\n"))
@@ -70,14 +71,14 @@ struct ReplayCommandTests {
     #expect(differs.stdout.contains("DIFFERS (2 lines)"))
     #expect(differs.stderr.contains("1 of 1 transcripts differ from their goldens"))
 
-    let updated = try ReplayBinary.run(
+    let updated = try SlicerBinary.run(
       ["replay", prompt, "--check", golden, "--update"] + Self.model)
     #expect(updated.status == 0, "\(updated.stderr)")
     #expect(updated.stdout.contains("updated (2 lines)"))
     let rewritten = try scratch.read("golden.md")
     #expect(GoldenCheck.compare(golden: rewritten, actual: text).isEmpty)
     #expect(!rewritten.contains(Transcript.runLinePrefix))
-    let again = try ReplayBinary.run(["replay", prompt, "--check", golden] + Self.model)
+    let again = try SlicerBinary.run(["replay", prompt, "--check", golden] + Self.model)
     #expect(again.status == 0)
   }
 
@@ -85,10 +86,10 @@ struct ReplayCommandTests {
     let scratch = try Scratch()
     let prompt = try scratch.write("p.prompt", "/max-tokens 2\nHi.\n")
     let golden = scratch.path("goldens/p.md")
-    let missing = try ReplayBinary.run(["replay", prompt, "--check", golden] + Self.model)
+    let missing = try SlicerBinary.run(["replay", prompt, "--check", golden] + Self.model)
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("no golden transcript at \(golden) (create it with --update)"))
-    let created = try ReplayBinary.run(
+    let created = try SlicerBinary.run(
       ["replay", prompt, "--check", golden, "--update"] + Self.model)
     #expect(created.status == 0)
     #expect(created.stdout.contains("created"))
@@ -99,7 +100,7 @@ struct ReplayCommandTests {
     let scratch = try Scratch()
     let first = try scratch.write("first.prompt", "/max-tokens 2\nHi.\n")
     let second = try scratch.write("second.prompt", "/max-tokens 3\n/codec int8\nHello.\n")
-    let result = try ReplayBinary.run(
+    let result = try SlicerBinary.run(
       [
         "replay", first, second, "--transcript", scratch.path("out"), "--jsonl",
         scratch.path("out"),
@@ -122,19 +123,19 @@ struct ReplayCommandTests {
   @Test func withoutOutputsTheTranscriptGoesToStdout() throws {
     let scratch = try Scratch()
     let prompt = try scratch.write("p.prompt", "/max-tokens 2\nHi.\n")
-    let result = try ReplayBinary.run(["replay", prompt] + Self.model)
+    let result = try SlicerBinary.run(["replay", prompt] + Self.model)
     #expect(result.status == 0)
     #expect(result.stdout.hasPrefix("# Replay of \(prompt)\n"))
     #expect(result.stderr.contains("tokens  bits/token"))
   }
 
   @Test func throughAServerTheTranscriptsMatchTheInProcessGoldens() throws {
-    let server = try TailServerProcess(model: "Tests/Fixtures/tiny-opt")
+    let server = try SlicerBinary.Server(["--model", "Tests/Fixtures/tiny-opt", "--port", "0"])
     for codec in ["int8", "slicer:1e-3"] {
       let golden =
         "Tests/Fixtures/transcripts/golden/tiny-basics/split-2_"
         + (codec == "int8" ? "int8.md" : "slicer-0.001.md")
-      let result = try ReplayBinary.run(
+      let result = try SlicerBinary.run(
         [
           "replay", "Prompts/basics.prompt", "--codec", codec, "--server",
           "127.0.0.1:\(server.port)", "--check", golden,
@@ -145,7 +146,7 @@ struct ReplayCommandTests {
   }
 
   @Test func serverDirectivesMoveTheTailAndChangeNothingElse() throws {
-    let server = try TailServerProcess(model: "Tests/Fixtures/tiny-opt")
+    let server = try SlicerBinary.Server(["--model", "Tests/Fixtures/tiny-opt", "--port", "0"])
     let scratch = try Scratch()
     let body = "/max-tokens 3\n/codec slicer:1e-3\nHi.\n# a\nAnd again.\n# b\nLast.\n"
     let plain = try scratch.write("plain.prompt", body)
@@ -154,7 +155,7 @@ struct ReplayCommandTests {
       body.replacingOccurrences(of: "# a", with: "/server 127.0.0.1:\(server.port)")
         .replacingOccurrences(of: "# b", with: "/server local"))
     for file in [plain, moved] {
-      let result = try ReplayBinary.run(
+      let result = try SlicerBinary.run(
         ["replay", file, "--transcript", file + ".md"] + Self.model)
       #expect(result.status == 0, "\(result.stderr)")
     }
@@ -178,7 +179,7 @@ struct ReplayCommandTests {
   }
 
   @Test func updateNeedsCheck() throws {
-    let result = try ReplayBinary.run(["replay", "x.prompt", "--update"])
+    let result = try SlicerBinary.run(["replay", "x.prompt", "--update"])
     #expect(result.status == 64)
     #expect(result.stderr.contains("--update rewrites the golden named by --check"))
   }

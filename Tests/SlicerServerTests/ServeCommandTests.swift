@@ -1,4 +1,5 @@
 import Foundation
+import SlicerTestSupport
 import Testing
 
 @testable import SlicerServer

@@ -8,40 +8,8 @@ import Testing
     if: FileManager.default.isExecutableFile(atPath: TmuxSession.binary.path),
     "needs the built slicer binary"))
 struct PlainModeTests {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  static func chat(_ arguments: [String], input: String) throws -> Result {
-    let process = Process()
-    process.executableURL = TmuxSession.binary
-    process.arguments = ["chat"] + arguments
-    process.currentDirectoryURL = Fixtures.repository
-    process.environment = ProcessInfo.processInfo.environment.merging(["SLICER_HISTORY": ""]) { $1 }
-    let stdin = Pipe()
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let errors = ErrorBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-      stderr: String(decoding: errors.data, as: UTF8.self))
+  static func chat(_ arguments: [String], input: String) throws -> SlicerBinary.Result {
+    try SlicerBinary.run(["chat"] + arguments, input: input, environment: ["SLICER_HISTORY": ""])
   }
 
   /// The stats line with its timings blanked (they vary run to run).
@@ -90,7 +58,7 @@ struct PlainModeTests {
   }
 
   @Test func theTailRunsOnAServerAndComesBack() throws {
-    let server = try TailServerProcess(["--model", "Tests/Fixtures/tiny-opt", "--port", "0"])
+    let server = try SlicerBinary.Server(["--model", "Tests/Fixtures/tiny-opt", "--port", "0"])
     defer { server.stop() }
     let endpoint = "127.0.0.1:\(server.port)"
     let result = try Self.chat(
@@ -113,41 +81,3 @@ struct PlainModeTests {
 }
 
 /// `slicer serve` in the background, on the port it picked.
-final class TailServerProcess {
-  let process = Process()
-  let port: Int
-
-  init(_ arguments: [String]) throws {
-    process.executableURL = TmuxSession.binary
-    process.arguments = ["serve"] + arguments
-    process.currentDirectoryURL = Fixtures.repository
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // "listening on 127.0.0.1:PORT: …"
-    var line = ""
-    while !line.contains("\n") {
-      let data = out.fileHandleForReading.availableData
-      if data.isEmpty { break }
-      line += String(decoding: data, as: UTF8.self)
-    }
-    guard let range = line.range(of: "127.0.0.1:"),
-      let port = Int(line[range.upperBound...].prefix { $0.isNumber })
-    else {
-      process.terminate()
-      throw CocoaError(.fileReadCorruptFile)
-    }
-    self.port = port
-  }
-
-  func stop() {
-    process.terminate()
-    process.waitUntilExit()
-  }
-}
-
-private final class ErrorBox: @unchecked Sendable {
-  var data = Data()
-}

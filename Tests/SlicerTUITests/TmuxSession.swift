@@ -20,13 +20,7 @@ final class TmuxSession {
     .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/tmux"
 
   /// The executable `swift build` put next to the test bundle.
-  static var binary: URL {
-    let candidates = ["debug", "release"].map {
-      Fixtures.repository.appendingPathComponent(".build/\($0)/slicer")
-    }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-      ?? candidates[0]
-  }
+  static var binary: URL { SlicerBinary.url }
 
   private nonisolated(unsafe) static var counter = 0
   private static let lock = NSLock()
