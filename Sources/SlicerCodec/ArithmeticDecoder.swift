@@ -45,8 +45,8 @@ struct ArithmeticDecoder {
   /// lies in the unused sliver beyond r·2^totalBits.
   @inline(__always)
   func cell(totalBits: Int) throws(CodecError) -> (width: UInt64, offset: UInt64) {
-    let r = (high - low + 1) >> UInt64(totalBits)
-    let offset = value - low
+    let r = (high &- low &+ 1) &>> UInt64(truncatingIfNeeded: totalBits)
+    let offset = value &- low
     guard offset >> UInt64(totalBits) < r else { throw corrupt("a chunk pattern") }
     return (r, offset)
   }
@@ -56,8 +56,8 @@ struct ArithmeticDecoder {
   /// cum ≤ ⌊offset/r⌋). Throws when the offset lies in the unused sliver beyond r·total.
   @inline(__always)
   func target(total: UInt64) throws(CodecError) -> (width: UInt64, target: UInt64) {
-    let r = (high - low + 1) / total
-    let target = (value - low) / r
+    let r = (high &- low &+ 1) / total
+    let target = (value &- low) / r
     guard target < total else { throw corrupt("a kept entry's group") }
     return (r, target)
   }
@@ -65,8 +65,9 @@ struct ArithmeticDecoder {
   /// Narrows to the cell [width·cumulative, width·(cumulative + frequency)) found by the caller.
   @inline(__always)
   mutating func take(width r: UInt64, cumulative: UInt64, frequency: UInt64) {
-    high = low + r * (cumulative + frequency) - 1
-    low = low + r * cumulative
+    // The caller found the cell inside the range, so none of this wraps.
+    high = low &+ r &* (cumulative &+ frequency) &- 1
+    low = low &+ r &* cumulative
     normalize()
   }
 
@@ -144,24 +145,27 @@ struct ArithmeticDecoder {
     return ((high - 1) << UInt64(k)) | UInt64(try decodeBits(count: k))
   }
 
-  /// Mirrors `ArithmeticEncoder.normalize()`, shifting the same bits into `value`.
+  /// Mirrors `ArithmeticEncoder.normalize()`, shifting the same bits into `value`. Wrapping
+  /// arithmetic: every quantity stays below 2^48 by the coder's invariants.
   @inline(__always)
   private mutating func normalize() {
-    let same = ((low ^ high) << (64 - E.precision)).leadingZeroBitCount
+    let same = ((low ^ high) &<< (64 &- E.precision)).leadingZeroBitCount
     if same > 0 {
-      low = (low << UInt64(same)) & E.mask
-      high = ((high << UInt64(same)) & E.mask) | ((1 << UInt64(same)) - 1)
-      value = ((value << UInt64(same)) & E.mask) | reader.read(count: same)
-      steps += same
+      let s = UInt64(truncatingIfNeeded: same)
+      low = (low &<< s) & E.mask
+      high = ((high &<< s) & E.mask) | ((1 &<< s) &- 1)
+      value = ((value &<< s) & E.mask) | reader.readNonzero(count: same)
+      steps &+= same
       pending = 0
     }
-    if low >= E.quarter && high < 3 * E.quarter {
+    if low >= E.quarter && high < 3 &* E.quarter {
       let k = E.underflowRun(low: low, high: high)
-      low = (low << UInt64(k)) & (E.half - 1)
-      high = E.half | ((high << UInt64(k)) & (E.half - 1)) | ((1 << UInt64(k)) - 1)
-      value = (value & E.half) | ((value << UInt64(k)) & (E.half - 1)) | reader.read(count: k)
-      steps += k
-      pending += k
+      let s = UInt64(truncatingIfNeeded: k)
+      low = (low &<< s) & (E.half &- 1)
+      high = E.half | ((high &<< s) & (E.half &- 1)) | ((1 &<< s) &- 1)
+      value = (value & E.half) | ((value &<< s) & (E.half &- 1)) | reader.readNonzero(count: k)
+      steps &+= k
+      pending &+= k
     }
   }
 }

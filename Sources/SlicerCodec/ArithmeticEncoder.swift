@@ -32,11 +32,11 @@ struct ArithmeticEncoder: ~Copyable {
   @inline(__always)
   mutating func encode(cumulative: UInt64, frequency: UInt64, total: UInt64) {
     precondition(
-      frequency > 0 && cumulative + frequency <= total && total <= Self.maxTotal,
+      frequency > 0 && cumulative &+ frequency <= total && total <= Self.maxTotal,
       "invalid symbol slice")
-    let r = (high - low + 1) / total
-    high = low + r * (cumulative + frequency) - 1
-    low = low + r * cumulative
+    let r = (high &- low &+ 1) / total
+    high = low &+ r &* (cumulative &+ frequency) &- 1
+    low = low &+ r &* cumulative
     normalize()
   }
 
@@ -45,10 +45,11 @@ struct ArithmeticEncoder: ~Copyable {
   @inline(__always)
   mutating func encode(cumulative: UInt64, frequency: UInt64, totalBits: Int) {
     precondition(
-      frequency > 0 && cumulative + frequency <= 1 << UInt64(totalBits), "invalid symbol slice")
-    let r = (high - low + 1) >> UInt64(totalBits)
-    high = low + r * (cumulative + frequency) - 1
-    low = low + r * cumulative
+      frequency > 0 && cumulative &+ frequency <= 1 &<< UInt64(truncatingIfNeeded: totalBits),
+      "invalid symbol slice")
+    let r = (high &- low &+ 1) &>> UInt64(truncatingIfNeeded: totalBits)
+    high = low &+ r &* (cumulative &+ frequency) &- 1
+    low = low &+ r &* cumulative
     normalize()
   }
 
@@ -96,17 +97,19 @@ struct ArithmeticEncoder: ~Copyable {
   /// high = 10…0y, whose bits are decided later and counted as pending.
   @inline(__always)
   private mutating func normalize() {
-    let same = ((low ^ high) << (64 - Self.precision)).leadingZeroBitCount
+    let same = ((low ^ high) &<< (64 &- Self.precision)).leadingZeroBitCount
     if same > 0 {
-      emit(low >> (Self.precision - UInt64(same)), count: same)
-      low = (low << UInt64(same)) & Self.mask
-      high = ((high << UInt64(same)) & Self.mask) | ((1 << UInt64(same)) - 1)
+      let s = UInt64(truncatingIfNeeded: same)
+      emit(low &>> (Self.precision &- s), count: same)
+      low = (low &<< s) & Self.mask
+      high = ((high &<< s) & Self.mask) | ((1 &<< s) &- 1)
     }
-    if low >= Self.quarter && high < 3 * Self.quarter {
+    if low >= Self.quarter && high < 3 &* Self.quarter {
       let k = Self.underflowRun(low: low, high: high)
-      pendingBits += k
-      low = (low << UInt64(k)) & (Self.half - 1)
-      high = Self.half | ((high << UInt64(k)) & (Self.half - 1)) | ((1 << UInt64(k)) - 1)
+      let s = UInt64(truncatingIfNeeded: k)
+      pendingBits &+= k
+      low = (low &<< s) & (Self.half &- 1)
+      high = Self.half | ((high &<< s) & (Self.half &- 1)) | ((1 &<< s) &- 1)
     }
   }
 
@@ -139,12 +142,7 @@ struct ArithmeticEncoder: ~Copyable {
   /// Writes the low `count` ≤ 48 bits of `bits`.
   @inline(__always)
   private mutating func writeWide(_ bits: UInt64, count: Int) {
-    if count > 32 {
-      writer.write(bits >> 32, count: count - 32)
-      writer.write(bits, count: 32)
-    } else {
-      writer.write(bits, count: count)
-    }
+    writer.write(wide: bits, count: count)
   }
 
   /// Writes the two terminating bits and returns the writer (not yet padded).

@@ -34,15 +34,31 @@ struct BitWriter: ~Copyable {
   @inline(__always)
   mutating func write(_ value: UInt64, count: Int) {
     precondition(count >= 0 && count <= 32, "write at most 32 bits at a time")
-    pending = (pending << UInt64(count)) | (value & ((1 << UInt64(count)) - 1))
-    pendingCount += count
+    // pending < 2^31 before, so shifting by ≤ 32 loses nothing.
+    let c = UInt64(truncatingIfNeeded: count)
+    pending = (pending &<< c) | (value & ((1 &<< c) &- 1))
+    pendingCount &+= count
     if pendingCount >= 32 {
-      pendingCount -= 32
-      let word = UInt32(truncatingIfNeeded: pending >> UInt64(pendingCount))
-      if byteCount + 4 > capacity { grow() }
+      pendingCount &-= 32
+      let word = UInt32(truncatingIfNeeded: pending &>> UInt64(truncatingIfNeeded: pendingCount))
+      if byteCount &+ 4 > capacity { grow() }
       UnsafeMutableRawPointer(storage + byteCount).storeBytes(of: word.bigEndian, as: UInt32.self)
-      byteCount += 4
-      pending &= (1 << UInt64(pendingCount)) - 1
+      byteCount &+= 4
+      pending &= (1 &<< UInt64(truncatingIfNeeded: pendingCount)) &- 1
+    }
+  }
+
+  /// Writes the low `count` bits of `value`, 0…48 of them (the arithmetic coder's output
+  /// runs), without the argument check: `pending` holds < 32 bits, so 48 more fit in 64 after
+  /// flushing at most one word first.
+  @inline(__always)
+  mutating func write(wide value: UInt64, count: Int) {
+    if count > 32 {
+      let high = count &- 32
+      write(value &>> 32, count: high)
+      write(value, count: 32)
+    } else {
+      write(value, count: count)
     }
   }
 
