@@ -1,8 +1,7 @@
 /// Reads bits most significant first, in `BitWriter`'s order.
 ///
-/// Reading past the end yields zero bits rather than failing: the arithmetic decoder looks
-/// ahead beyond the message's last bit, where the encoder assumed zeros. Callers that need the
-/// message to really contain what they read check `position` against `bitCount` afterwards.
+/// Reading past the end yields zero bits rather than failing; callers that need the message to
+/// really contain what they read check `position` against `bitCount` afterwards.
 struct BitReader {
   private let bytes: [UInt8]
   /// Index of the next bit to read; may exceed `bitCount` after reading past the end.
@@ -15,34 +14,6 @@ struct BitReader {
 
   /// Bits in the message (8 × bytes).
   var bitCount: Int { bytes.count * 8 }
-
-  /// `read(count:)` for 1 ≤ `count` ≤ 56 that the caller guarantees: the arithmetic decoder's
-  /// renormalisation, once per symbol, without the argument checks.
-  @inline(__always)
-  mutating func readNonzero(count: Int) -> UInt64 {
-    let byteIndex = position &>> 3
-    let offset = UInt64(truncatingIfNeeded: position & 7)
-    position &+= count
-    let window: UInt64
-    if byteIndex &+ 8 <= bytes.count {
-      window = bytes.withUnsafeBytes {
-        UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self))
-      }
-    } else {
-      window = tail(byteIndex)
-    }
-    return (window &<< offset) &>> UInt64(truncatingIfNeeded: 64 &- count)
-  }
-
-  /// The 8 bytes from `byteIndex` big-endian, zeros past the end.
-  private func tail(_ byteIndex: Int) -> UInt64 {
-    var window: UInt64 = 0
-    for i in 0..<8 {
-      let j = byteIndex + i
-      window = (window << 8) | (j < bytes.count ? UInt64(bytes[j]) : 0)
-    }
-    return window
-  }
 
   mutating func readBit() -> Bool {
     read(count: 1) == 1

@@ -5,8 +5,8 @@
 /// down, so `write(0b101, count: 3)` then `write(0b11111, count: 5)` gives the byte 0b1011_1111.
 /// `finish()` pads the last byte with zero bits.
 ///
-/// Noncopyable over a manually managed buffer: the arithmetic coder writes a few bits per
-/// symbol, and a Swift array would check uniqueness and capacity on every append.
+/// Noncopyable over a manually managed buffer: a Swift array would check uniqueness and
+/// capacity on every append.
 struct BitWriter: ~Copyable {
   private var storage: UnsafeMutablePointer<UInt8>
   private var capacity: Int
@@ -45,20 +45,6 @@ struct BitWriter: ~Copyable {
       UnsafeMutableRawPointer(storage + byteCount).storeBytes(of: word.bigEndian, as: UInt32.self)
       byteCount &+= 4
       pending &= (1 &<< UInt64(truncatingIfNeeded: pendingCount)) &- 1
-    }
-  }
-
-  /// Writes the low `count` bits of `value`, 0…48 of them (the arithmetic coder's output
-  /// runs), without the argument check: `pending` holds < 32 bits, so 48 more fit in 64 after
-  /// flushing at most one word first.
-  @inline(__always)
-  mutating func write(wide value: UInt64, count: Int) {
-    if count > 32 {
-      let high = count &- 32
-      write(value &>> 32, count: high)
-      write(value, count: 32)
-    } else {
-      write(value, count: count)
     }
   }
 

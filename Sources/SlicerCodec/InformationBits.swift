@@ -73,7 +73,7 @@ struct PartBits {
       if s.kept > o { header += InformationBits.uniform(min(SlicerFormat.maxGroups, s.kept - o)) }
       header += Double(g + o) * InformationBits.uniform(SlicerFormat.maxBits + 1)
       func golomb(_ v: Int) -> Double {
-        Double(ArithmeticEncoder.expGolombLength(UInt64(v), order: m))
+        Double(RangeEncoder.expGolombLength(UInt64(v), order: m))
       }
       if o > 0 {
         scales += InformationBits.uniform(codeCount - 1)

@@ -35,7 +35,7 @@ public struct PositionCodingComparison: Sendable, Equatable {
       bestRice = min(bestRice, bits)
     }
     rice = (k == 0 ? 0 : bestRice + 5) + k
-    expGolomb = gaps.reduce(0) { $0 + ArithmeticEncoder.expGolombLength(UInt64($1), order: 0) } + k
+    expGolomb = gaps.reduce(0) { $0 + RangeEncoder.expGolombLength(UInt64($1), order: 0) } + k
     enumerative = InformationBits.log2Multinomial(d, [k - kn, kn, d - k])
   }
 

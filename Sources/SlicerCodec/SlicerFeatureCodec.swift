@@ -14,7 +14,7 @@
 /// by greedy marginal gain on exact errors. K±, G±, outliers and the boundary precision come
 /// from a high-resolution rate model (`RateSearch`: one quantizer step Δ for all groups,
 /// thresholds derived per stream), then exact pricing (`GroupAllocator`). Signs and group
-/// labels are arithmetic-coded with the exact enumerative model (log2 of the multinomial);
+/// labels are range-coded with the exact enumerative model (log2 of the multinomial);
 /// positions as one symbol per 8-position chunk under a static binomial model (`ChunkModel`),
 /// a few bits above log2 C(d, K) per message in d/8 coder steps (see `PositionCodingComparison`
 /// for the alternatives: Rice-coded gaps cost 4–35% more, bitmaps far more).
@@ -47,7 +47,6 @@ struct SlicerFeatureCodec: FeatureCodec {
   }
 
   private func encodeUntimed(_ x: [Float]) -> EncodedFeature {
-    let d = x.count
     var energy = 0.0
     var finite = true
     for v in x {

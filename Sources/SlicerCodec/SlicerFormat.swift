@@ -4,16 +4,18 @@
 ///     mode 0  zero     x̂ = 0. One byte, 0x00.
 ///     mode 2  fp16     byte 0 = 0x40, then d fp16 values little-endian.  (dense fallback)
 ///     mode 3  fp32     byte 0 = 0x60, then d fp32 values little-endian.  (lossless fallback)
-///     mode 4  sparse   ATKF + MS + ABQ, arithmetic-coded (below).
+///     mode 4  sparse   ATKF + MS + ABQ, range-coded (below).
 ///     1, 5…7           never written; decoding them throws `CodecError.unknownMode`. Mode 1
 ///                      was the sparse format of slicer 0.1 (kept positions as gaps under an
 ///                      exact enumerative model, one coder step per position); its messages
 ///                      are rejected rather than misread.
 ///
-/// Sparse messages: after the mode, one arithmetic-coded section (`ArithmeticEncoder`) carries,
-/// in order, with the static model named on the right (no per-message codebook; both ends know
-/// every model from d and the fields already decoded):
+/// Sparse messages are one range-coded number (`RangeEncoder`, bytes = its binary digits)
+/// carrying, in order, with the static model named on the right (no per-message codebook; both
+/// ends know every model from d and the fields already decoded):
 ///
+///     mode = 4         3 bits (uniform 0..<8)  first, so byte 0's top 3 bits are 100 as for
+///                                              any message starting with mode 4
 ///     K − 1            uniform 0..<d           kept entries, K = K+ + K− ≥ 1
 ///     K+               uniform 0...K           kept positive entries (K− = K − K+)
 ///     m                uniform 0...7           mantissa bits of the boundary codes
@@ -34,7 +36,8 @@
 ///       then for each kept position of the chunk, in order:
 ///       (sign, group, q)  one symbol, `LabelTable`: P = (left in group)/k · 2^-b_group, with
 ///                      k kept entries not yet coded; q is the value's index 0..<2^b in its group
-///     termination      2 bits, then zero bits to the byte boundary
+///     termination      one byte: the top byte of the smallest multiple of 2^48 in the
+///                      coder's final interval (`RangeEncoder.finish()`)
 ///
 /// MS: a stream's top O_s magnitudes are outliers — each its own group, reconstructed within
 /// its code cell [value(u_i), value(u_i + 1)] (relative width 2^-m), so a massive channel costs
@@ -46,10 +49,10 @@
 /// K!/(K+!·K−!) · Π_s K_s!/Π_j n_j!; the chunk patterns cost about d·H(K/d), a few bits above
 /// log2 C(d, K), in d/8 coder steps (at most; the chunks after the last kept entry are not
 /// sent) instead of one step per position.
-/// The decoder knows the coded length from the coder's step count, so the byte count must match
-/// exactly, the padding must be zero and the last coded bits must be the encoder's termination
-/// for the final coder state. That rejects extended messages and nearly all truncated or
-/// damaged ones; a damaged message that happens to be another valid one decodes (the format
+/// The decoder knows the coded length from the coder's renormalisation steps (one byte each,
+/// plus the terminating byte), so the byte count must match exactly, and the last byte must be
+/// the encoder's termination for the final coder state. That rejects extended messages and
+/// nearly all truncated or damaged ones; a damaged message that happens to be another valid one decodes (the format
 /// has no checksum — transport integrity is the wire protocol's job).
 public enum SlicerFormat {
   /// Groups per sign stream the format can express.

@@ -22,9 +22,10 @@ enum SparseMessageCoder {
     let kn = streams[1].kept
     let k = kp + kn
     precondition(k >= 1 && k <= d, "a sparse message keeps 1…d entries")
-    var writer = BitWriter(reservingBytes: 64 + k)
-    writer.write(UInt64(SlicerFormat.Mode.sparse.rawValue), count: SlicerFormat.modeBits)
-    var ac = ArithmeticEncoder(writer: writer)
+    var ac = RangeEncoder(reservingBytes: 64 + k)
+    // The mode as the first symbol: the coded number then starts with its 3 bits, so byte 0
+    // carries the mode like every other message's.
+    ac.encode(bits: SlicerFormat.Mode.sparse.rawValue, count: SlicerFormat.modeBits)
     ac.encode(uniform: k - 1, count: d)
     ac.encode(uniform: kp, count: k + 1)
     ac.encode(uniform: m, count: ScaleCode.maxMantissaBits + 1)
@@ -58,12 +59,11 @@ enum SparseMessageCoder {
       }
       base &+= ChunkModel.width
     }
-    writer = ac.finish()
-    return writer.finish()
+    return ac.finish()
   }
 
   private static func writeHeader(
-    of stream: StreamLayout, mantissaBits m: Int, into ac: inout ArithmeticEncoder
+    of stream: StreamLayout, mantissaBits m: Int, into ac: inout RangeEncoder
   ) {
     let outlierLimit = min(SlicerFormat.maxOutliers, stream.kept)
     let o = stream.outliers
@@ -102,8 +102,11 @@ enum SparseMessageCoder {
     guard d >= 1 else {
       throw .corrupt(codec: name, detail: "a sparse message cannot describe a vector of width 0")
     }
-    var ac = ArithmeticDecoder(
-      reader: BitReader(bytes, startingAt: SlicerFormat.modeBits), codec: name)
+    var ac = RangeDecoder(bytes, codec: name)
+    guard try ac.decodeBits(count: SlicerFormat.modeBits) == SlicerFormat.Mode.sparse.rawValue
+    else {
+      throw .corrupt(codec: name, detail: "a sparse message must start with mode 4")
+    }
     let k = try ac.decode(uniform: d) + 1
     let kp = try ac.decode(uniform: k + 1)
     let counts = [kp, k - kp]
@@ -145,8 +148,8 @@ enum SparseMessageCoder {
           throw .corrupt(
             codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
         }
-        let (r, offset) = try ac.cell(totalBits: ChunkModel.totalBits)
-        guard let (pattern, chunkCumulative, chunkFrequency) = chunks.find(target: offset / r)
+        let (r, target) = ac.target(totalBits: ChunkModel.totalBits)
+        guard let (pattern, chunkCumulative, chunkFrequency) = chunks.find(target: target)
         else {
           throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
         }
@@ -179,23 +182,12 @@ enum SparseMessageCoder {
     }
     ac = decoder
 
-    let codedBits = SlicerFormat.modeBits + ac.codedBits
-    let expected = (codedBits + 7) / 8
-    guard bytes.count == expected else {
-      throw .wrongLength(codec: name, expectedBytes: expected, actualBytes: bytes.count)
-    }
-    guard BitReader(bytes, startingAt: codedBits).remainingBitsAreZero() else {
-      throw .corrupt(codec: name, detail: "the padding bits after the coded section are not zero")
-    }
-    guard ac.terminationMatches(bytes, codedSectionStart: SlicerFormat.modeBits) else {
-      throw .corrupt(
-        codec: name, detail: "the coded section does not end the way the encoder ends it")
-    }
+    try ac.checkEnd()
     return out
   }
 
   private static func readHeader(
-    kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout ArithmeticDecoder
+    kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout RangeDecoder
   ) throws(CodecError) -> StreamLayout {
     let outlierLimit = min(SlicerFormat.maxOutliers, kept)
     var outlierFrequencies = [SlicerFormat.noOutlierFrequency]

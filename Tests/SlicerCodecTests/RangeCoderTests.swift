@@ -3,24 +3,56 @@ import Testing
 
 @testable import SlicerCodec
 
-@Suite struct ArithmeticCoderTests {
-  @Test func emptyMessageIsTheTwoTerminatingBits() {
-    let writer = ArithmeticEncoder(writer: BitWriter()).finish()
-    #expect(writer.bitCount == 2)
-    #expect(writer.finish() == [0b0100_0000])
+@Suite struct RangeCoderTests {
+  @Test func emptyMessageIsTheTerminatingByte() {
+    // low = 0 is a multiple of 2^48: the one terminating byte is 0x00.
+    #expect(RangeEncoder().finish() == [0x00])
+    let decoder = RangeDecoder([0x00], codec: "test")
+    #expect(throws: Never.self) { try decoder.checkEnd() }
+    #expect(throws: CodecError.wrongLength(codec: "test", expectedBytes: 1, actualBytes: 0)) {
+      try RangeDecoder([], codec: "test").checkEnd()
+    }
+    #expect(
+      throws: CodecError.corrupt(
+        codec: "test", detail: "the coded section does not end the way the encoder ends it")
+    ) {
+      try RangeDecoder([0x01], codec: "test").checkEnd()
+    }
   }
 
   @Test func oneUniformSymbolHasAnExactEncoding() throws {
-    // 1 of 2: low = 2^47, high = 2^48 − 1 → shares the leading 1 → "1"; terminate → "01".
-    var ac = ArithmeticEncoder(writer: BitWriter())
+    // 1 of 2: low = 2^55, range = 2^55 → the point 2^55 needs one byte, 0x80.
+    var ac = RangeEncoder()
     ac.encode(uniform: 1, count: 2)
-    let writer = ac.finish()
-    #expect(writer.bitCount == 3)
-    #expect(writer.finish() == [0b1010_0000])
-    var decoder = ArithmeticDecoder(reader: BitReader([0b1010_0000]), codec: "test")
+    #expect(ac.finish() == [0x80])
+    var decoder = RangeDecoder([0x80], codec: "test")
     let symbol = try decoder.decode(uniform: 2)
     #expect(symbol == 1)
-    #expect(decoder.codedBits == 3)
+    try decoder.checkEnd()
+    // The same symbol followed by a byte the encoder would not write is rejected.
+    var longer = RangeDecoder([0x80, 0x00], codec: "test")
+    _ = try longer.decode(uniform: 2)
+    #expect(throws: CodecError.wrongLength(codec: "test", expectedBytes: 1, actualBytes: 2)) {
+      try longer.checkEnd()
+    }
+  }
+
+  @Test func carryReachesTheCachedByte() throws {
+    // [0x7FFF, 0x8001) of 2^16: low = 0x7FFF·2^40, range = 2^41 → byte 0x7F goes to the cache
+    // and the interval [0xFF·2^48, 0x101·2^48) straddles the window's top. Its top quarter
+    // starts at 2^56 + 2^47: the carry turns the cached 0x7F into 0x80, the next byte is 0x00,
+    // and the point 0x80·2^48 ends the message.
+    var ac = RangeEncoder()
+    ac.encode(cumulative: 0x7FFF, frequency: 2, totalBits: 16)
+    ac.encode(bits: 3, count: 2)
+    let bytes = ac.finish()
+    #expect(bytes == [0x80, 0x00, 0x80])
+    var decoder = RangeDecoder(bytes, codec: "test")
+    let (r, target) = decoder.target(totalBits: 16)
+    #expect(target == 0x8000)
+    decoder.take(width: r, cumulative: 0x7FFF, frequency: 2)
+    #expect(try decoder.decodeBits(count: 2) == 3)
+    try decoder.checkEnd()
   }
 
   @Test func randomSymbolStreamsRoundTripWithExactLength() throws {
@@ -50,7 +82,7 @@ import Testing
           ops.append(.slice(rng.next() % (total - frequency + 1), frequency, 32))
         }
       }
-      var ac = ArithmeticEncoder(writer: BitWriter())
+      var ac = RangeEncoder()
       for op in ops {
         switch op {
         case .uniform(let v, let n): ac.encode(uniform: v, count: n)
@@ -59,10 +91,8 @@ import Testing
         case .slice(let c, let f, let t): ac.encode(cumulative: c, frequency: f, totalBits: Int(t))
         }
       }
-      let writer = ac.finish()
-      let bitCount = writer.bitCount
-      let bytes = writer.finish()
-      var decoder = ArithmeticDecoder(reader: BitReader(bytes), codec: "test")
+      let bytes = ac.finish()
+      var decoder = RangeDecoder(bytes, codec: "test")
       for op in ops {
         switch op {
         case .uniform(let v, let n):
@@ -75,30 +105,30 @@ import Testing
           let got = try decoder.decode(expGolombOrder: k)
           #expect(got == v)
         case .slice(let c, let f, let t):
-          let (r, offset) = try decoder.cell(totalBits: Int(t))
-          #expect(offset >= r * c && offset < r * (c + f), "trial \(trial)")
+          let (r, target) = decoder.target(totalBits: Int(t))
+          #expect(target >= c && target < c + f, "trial \(trial)")
           decoder.take(width: r, cumulative: c, frequency: f)
         }
       }
-      #expect(decoder.codedBits == bitCount, "trial \(trial)")
+      // The decoder's own steps predict the byte count and the termination exactly.
+      #expect(throws: Never.self, "trial \(trial)") { try decoder.checkEnd() }
     }
   }
 
   @Test func expGolombLengths() {
-    #expect(ArithmeticEncoder.expGolombLength(0, order: 0) == 1)
-    #expect(ArithmeticEncoder.expGolombLength(1, order: 0) == 3)
-    #expect(ArithmeticEncoder.expGolombLength(6, order: 0) == 5)
-    #expect(ArithmeticEncoder.expGolombLength(7, order: 0) == 7)
-    #expect(ArithmeticEncoder.expGolombLength(7, order: 3) == 4)
-    #expect(ArithmeticEncoder.expGolombLength(8, order: 3) == 6)
+    #expect(RangeEncoder.expGolombLength(0, order: 0) == 1)
+    #expect(RangeEncoder.expGolombLength(1, order: 0) == 3)
+    #expect(RangeEncoder.expGolombLength(6, order: 0) == 5)
+    #expect(RangeEncoder.expGolombLength(7, order: 0) == 7)
+    #expect(RangeEncoder.expGolombLength(7, order: 3) == 4)
+    #expect(RangeEncoder.expGolombLength(8, order: 3) == 6)
   }
 
   @Test func overlongExpGolombPrefixIsRejected() {
-    var decoder = ArithmeticDecoder(
-      reader: BitReader([UInt8](repeating: 0, count: 16)), codec: "test")
+    var decoder = RangeDecoder([UInt8](repeating: 0, count: 16), codec: "test")
     #expect(
       throws: CodecError.corrupt(
-        codec: "test", detail: "an Exp-Golomb code has more than 40 leading zeros")
+        codec: "test", detail: "an Exp-Golomb code has more than 31 leading zeros")
     ) {
       _ = try decoder.decode(expGolombOrder: 0)
     }
