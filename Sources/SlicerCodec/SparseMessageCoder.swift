@@ -40,16 +40,20 @@ enum SparseMessageCoder {
     var keptLeft = k
     var base = 0
     while keptLeft > 0 {
+      // Bit 7 − j is set when position base + j is kept (slot ≥ 0), without a branch.
       var pattern = 0
       let width = min(ChunkModel.width, d &- base)
-      for j in 0..<width where slots[base &+ j] >= 0 { pattern |= 0x80 >> j }
+      for j in 0..<width {
+        let kept = Int(truncatingIfNeeded: ~UInt32(bitPattern: slots[base &+ j]) &>> 31)
+        pattern |= kept &<< (7 &- j)
+      }
       let (chunkCumulative, chunkFrequency) = chunks.cell(pattern: pattern)
       ac.encode(
         cumulative: chunkCumulative, frequency: chunkFrequency, totalBits: ChunkModel.totalBits)
       var bits = pattern
       while bits != 0 {
         let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
-        bits &= ~(0x80 >> j)
+        bits &= ~(0x80 &>> j)
         let slot = Int(slots[base &+ j])
         let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
         let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
@@ -165,7 +169,7 @@ enum SparseMessageCoder {
         var bits = pattern
         while bits != 0 {
           let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
-          bits &= ~(0x80 >> j)
+          bits &= ~(0x80 &>> j)
           let (r, target) = try ac.target(total: table.total)
           let (label, index, cumulative, frequency) = table.find(target: target)
           ac.take(width: r, cumulative: cumulative, frequency: frequency)
@@ -270,7 +274,9 @@ struct LabelTable: ~Copyable {
 
   var total: UInt64 { UInt64(keptLeft) << 8 }
 
-  func label(stream: Int, group: Int) -> Int { stream == 0 ? group : negativeBase + group }
+  /// Without a branch: the signs are random, so one would mispredict half the time.
+  @inline(__always)
+  func label(stream: Int, group: Int) -> Int { group &+ stream &* negativeBase }
 
   /// True for labels of the negative stream.
   func isNegative(_ label: Int) -> Bool { label >= negativeBase }
@@ -278,8 +284,13 @@ struct LabelTable: ~Copyable {
   /// The cell of value `index` of `label`.
   @inline(__always)
   func cell(label: Int, index: Int) -> (cumulative: UInt64, frequency: UInt64) {
+    // Σ_{l < label} left[l] over every label, masked: a loop whose trip count is the label
+    // count is predicted, one that stops at `label` is not.
     var before = 0
-    for l in 0..<label { before &+= left[l] }
+    for l in 0..<count {
+      let below = Int(truncatingIfNeeded: UInt(bitPattern: l &- label) &>> 63)  // l < label
+      before &+= left[l] & (0 &- below)
+    }
     let frequency = UInt64(left[label]) << UInt64(shift[label])
     return ((UInt64(before) << 8) &+ UInt64(index) &* frequency, frequency)
   }
@@ -288,13 +299,16 @@ struct LabelTable: ~Copyable {
   /// cumulative ≤ target < cumulative + frequency.
   @inline(__always)
   func find(target: UInt64) -> (label: Int, index: Int, cumulative: UInt64, frequency: UInt64) {
+    // The label is the number of labels (but the last) whose cell range ends at or below the
+    // target, counted over every label without a branch; `before` sums their sizes.
+    var end: UInt64 = 0
     var before: UInt64 = 0
     var label = 0
-    while label < count &- 1 {
-      let next = before &+ UInt64(left[label]) << 8
-      if next > target { break }
-      before = next
-      label &+= 1
+    for l in 0..<max(0, count &- 1) {
+      end &+= UInt64(truncatingIfNeeded: left[l]) &<< 8
+      let below = end <= target ? 1 : 0
+      label &+= below
+      before = below == 1 ? end : before
     }
     let shift = UInt64(shift[label])
     let frequency = UInt64(left[label]) << shift
