@@ -1,8 +1,7 @@
 /// Reads bits most significant first, in `BitWriter`'s order.
 ///
-/// Reading past the end yields zero bits rather than failing: the arithmetic decoder looks
-/// ahead beyond the message's last bit, where the encoder assumed zeros. Callers that need the
-/// message to really contain what they read check `position` against `bitCount` afterwards.
+/// Reading past the end yields zero bits rather than failing; callers that need the message to
+/// really contain what they read check `position` against `bitCount` afterwards.
 struct BitReader {
   private let bytes: [UInt8]
   /// Index of the next bit to read; may exceed `bitCount` after reading past the end.

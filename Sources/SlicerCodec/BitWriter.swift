@@ -5,8 +5,8 @@
 /// down, so `write(0b101, count: 3)` then `write(0b11111, count: 5)` gives the byte 0b1011_1111.
 /// `finish()` pads the last byte with zero bits.
 ///
-/// Noncopyable over a manually managed buffer: the arithmetic coder writes a few bits per
-/// symbol, and a Swift array would check uniqueness and capacity on every append.
+/// Noncopyable over a manually managed buffer: a Swift array would check uniqueness and
+/// capacity on every append.
 struct BitWriter: ~Copyable {
   private var storage: UnsafeMutablePointer<UInt8>
   private var capacity: Int
@@ -34,15 +34,17 @@ struct BitWriter: ~Copyable {
   @inline(__always)
   mutating func write(_ value: UInt64, count: Int) {
     precondition(count >= 0 && count <= 32, "write at most 32 bits at a time")
-    pending = (pending << UInt64(count)) | (value & ((1 << UInt64(count)) - 1))
-    pendingCount += count
+    // pending < 2^31 before, so shifting by ≤ 32 loses nothing.
+    let c = UInt64(truncatingIfNeeded: count)
+    pending = (pending &<< c) | (value & ((1 &<< c) &- 1))
+    pendingCount &+= count
     if pendingCount >= 32 {
-      pendingCount -= 32
-      let word = UInt32(truncatingIfNeeded: pending >> UInt64(pendingCount))
-      if byteCount + 4 > capacity { grow() }
+      pendingCount &-= 32
+      let word = UInt32(truncatingIfNeeded: pending &>> UInt64(truncatingIfNeeded: pendingCount))
+      if byteCount &+ 4 > capacity { grow() }
       UnsafeMutableRawPointer(storage + byteCount).storeBytes(of: word.bigEndian, as: UInt32.self)
-      byteCount += 4
-      pending &= (1 << UInt64(pendingCount)) - 1
+      byteCount &+= 4
+      pending &= (1 &<< UInt64(truncatingIfNeeded: pendingCount)) &- 1
     }
   }
 

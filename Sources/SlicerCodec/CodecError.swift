@@ -27,7 +27,7 @@ public enum CodecError: Error, Equatable, Sendable, CustomStringConvertible {
     case .emptyMessage(let codec):
       "\(codec) message is empty; at least one byte is required"
     case .unknownMode(let mode):
-      "slicer message has mode \(mode), which no encoder writes (valid: 0 zero, 1 sparse, 2 fp16, 3 fp32); the bytes are corrupt or from a newer version"
+      "slicer message has mode \(mode), which no encoder writes (valid: 0 zero, 2 fp16, 3 fp32, 4 sparse; 1 was the sparse format of slicer 0.1); the bytes are corrupt or from a newer version"
     case .corrupt(let codec, let detail):
       "corrupt \(codec) message: \(detail)"
     }

@@ -26,6 +26,15 @@ enum InformationBits {
     return max(0, bits)
   }
 
+  /// What `ChunkModel` spends on which `kept` of `d` positions are kept: d·H(K/d), up to the
+  /// frequencies' rounding (< 2^-20 bit per chunk) and the chunks after the last kept entry
+  /// that are not sent.
+  static func chunkedPositions(dimension d: Int, kept k: Int) -> Double {
+    guard k > 0 && k < d else { return 0 }
+    let p = Double(k) / Double(d)
+    return -(Double(k) * log2(p) + Double(d - k) * log2(1 - p))
+  }
+
   /// log2 of a uniform choice among `count` values (0 for count ≤ 1).
   static func uniform(_ count: Int) -> Double {
     count <= 1 ? 0 : log2(Double(count))
@@ -48,7 +57,9 @@ struct PartBits {
     header =
       Double(SlicerFormat.modeBits) + InformationBits.uniform(d)
       + InformationBits.uniform(k + 1) + InformationBits.uniform(ScaleCode.maxMantissaBits + 1)
-    positions = InformationBits.log2Multinomial(d, [kp, kn, d - k])
+    positions =
+      InformationBits.chunkedPositions(dimension: d, kept: k)
+      + InformationBits.log2Multinomial(k, [kp, kn])
     for s in streams where s.kept > 0 {
       let g = s.groupCount
       let o = s.outliers
@@ -62,7 +73,7 @@ struct PartBits {
       if s.kept > o { header += InformationBits.uniform(min(SlicerFormat.maxGroups, s.kept - o)) }
       header += Double(g + o) * InformationBits.uniform(SlicerFormat.maxBits + 1)
       func golomb(_ v: Int) -> Double {
-        Double(ArithmeticEncoder.expGolombLength(UInt64(v), order: m))
+        Double(RangeEncoder.expGolombLength(UInt64(v), order: m))
       }
       if o > 0 {
         scales += InformationBits.uniform(codeCount - 1)

@@ -11,8 +11,9 @@ public struct PositionCodingComparison: Sendable, Equatable {
   public var rice: Int
   /// Order-0 Exp-Golomb gaps plus sign bits.
   public var expGolomb: Int
-  /// log2 of d!/(K+!·K−!·(d−K)!): what SLICER's gap + sign models spend (before the coder's
-  /// termination, ≤ 2 bits per message).
+  /// log2 of d!/(K+!·K−!·(d−K)!): the exact enumerative bound. SLICER's chunk and sign models
+  /// (`ChunkModel`, `LabelTable`) spend d·H(K/d) + log2 C(K, K−), a few bits more per message
+  /// (`InformationBits.chunkedPositions`), plus the coder's termination (≤ 2 bits).
   public var enumerative: Double
 
   /// Prices the kept entries at `positions` (ascending, < d) whose signs are `negative`.
@@ -34,7 +35,7 @@ public struct PositionCodingComparison: Sendable, Equatable {
       bestRice = min(bestRice, bits)
     }
     rice = (k == 0 ? 0 : bestRice + 5) + k
-    expGolomb = gaps.reduce(0) { $0 + ArithmeticEncoder.expGolombLength(UInt64($1), order: 0) } + k
+    expGolomb = gaps.reduce(0) { $0 + RangeEncoder.expGolombLength(UInt64($1), order: 0) } + k
     enumerative = InformationBits.log2Multinomial(d, [k - kn, kn, d - k])
   }
 

@@ -132,8 +132,8 @@ struct RateSearch {
     for round in 0..<2 {
       step = bisect(
         allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers,
-        top: Double(top),
-        near: round == 0 ? nil : step)
+        top: Double(top), near: round == 0 ? nil : step,
+        resolution: round == 0 ? Self.firstResolution : Self.finalResolution)
       if round == 1 { break }
       // Re-derive group and outlier counts and thresholds at this step.
       let current = estimates()
@@ -181,10 +181,15 @@ struct RateSearch {
       mantissaBits: min(ScaleCode.maxMantissaBits, max(mantissaFloor, maxBits + mantissaOffset)))
   }
 
-  /// The largest step (to within 1/32 octave) whose estimated error meets the budget.
+  /// Octaves to which the first search narrows the step (the second one starts near it) and
+  /// the second one.
+  static let firstResolution = 1.0 / 4
+  static let finalResolution = 1.0 / 16
+
+  /// The largest step (to within `resolution` octaves) whose estimated error meets the budget.
   private func bisect(
     allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double,
-    near: Double?
+    near: Double?, resolution: Double
   ) -> Double {
     func error(_ logStep: Double) -> Double {
       let step = exp2(logStep)
@@ -204,7 +209,7 @@ struct RateSearch {
       }
     }
     if error(lo) > allowedError { return exp2(lo) }
-    while hi - lo > 1.0 / 32 {
+    while hi - lo > resolution {
       let mid = (lo + hi) / 2
       if error(mid) <= allowedError { lo = mid } else { hi = mid }
     }

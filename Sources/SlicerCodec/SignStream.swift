@@ -107,15 +107,15 @@ final class SignStream: @unchecked Sendable {
       let magnitude = bits & 0x7FFF_FFFF
       if magnitude == 0 { continue }
       let key = 0x7FFF_FFFF &- magnitude
-      if bits >> 31 == 0 {
-        keys[p] = key
-        order[p] = Int32(truncatingIfNeeded: i)
-        p &+= 1
-      } else {
-        negativeKeys[n] = key
-        negativeOrder[n] = Int32(truncatingIfNeeded: i)
-        n &+= 1
-      }
+      // Written to both streams' next slots; only the one whose count advances keeps it (the
+      // signs are random, so a branch here would mispredict half the time).
+      let negative = Int(truncatingIfNeeded: bits &>> 31)
+      keys[p] = key
+      order[p] = Int32(truncatingIfNeeded: i)
+      negativeKeys[n] = key
+      negativeOrder[n] = Int32(truncatingIfNeeded: i)
+      p &+= 1 &- negative
+      n &+= negative
     }
     positive.load(sorting: keys, order, count: p, counts: scratch.counts)
     negative.load(sorting: negativeKeys, negativeOrder, count: n, counts: scratch.counts)

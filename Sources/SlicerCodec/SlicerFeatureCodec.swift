@@ -13,10 +13,11 @@
 /// outliers (massive channels) and G equal-cardinality groups; ABQ gives each group 0…8 bits
 /// by greedy marginal gain on exact errors. K±, G±, outliers and the boundary precision come
 /// from a high-resolution rate model (`RateSearch`: one quantizer step Δ for all groups,
-/// thresholds derived per stream), then exact pricing of two boundary precisions
-/// (`GroupAllocator`). Positions, signs and group labels are arithmetic-coded with the exact
-/// enumerative models, i.e. log2 of the multinomial — measured 4–35% below Rice-coded gaps,
-/// far below bitmaps (see `PositionCodingComparison`).
+/// thresholds derived per stream), then exact pricing (`GroupAllocator`). Signs and group
+/// labels are range-coded with the exact enumerative model (log2 of the multinomial);
+/// positions as one symbol per 8-position chunk under a static binomial model (`ChunkModel`),
+/// a few bits above log2 C(d, K) per message in d/8 coder steps (see `PositionCodingComparison`
+/// for the alternatives: Rice-coded gaps cost 4–35% more, bitmaps far more).
 ///
 /// Inputs: non-finite entries (NaN, ±∞) make the relative error meaningless, so such vectors
 /// go out in the lossless fp32 mode and the tail sees exactly what the head produced.
@@ -46,7 +47,6 @@ struct SlicerFeatureCodec: FeatureCodec {
   }
 
   private func encodeUntimed(_ x: [Float]) -> EncodedFeature {
-    let d = x.count
     var energy = 0.0
     var finite = true
     for v in x {

@@ -2,15 +2,20 @@
 /// `BitWriter`); what follows depends on it:
 ///
 ///     mode 0  zero     x̂ = 0. One byte, 0x00.
-///     mode 1  sparse   ATKF + MS + ABQ, arithmetic-coded (below).
 ///     mode 2  fp16     byte 0 = 0x40, then d fp16 values little-endian.  (dense fallback)
 ///     mode 3  fp32     byte 0 = 0x60, then d fp32 values little-endian.  (lossless fallback)
-///     4…7              never written; decoding them throws `CodecError.unknownMode`.
+///     mode 4  sparse   ATKF + MS + ABQ, range-coded (below).
+///     1, 5…7           never written; decoding them throws `CodecError.unknownMode`. Mode 1
+///                      was the sparse format of slicer 0.1 (kept positions as gaps under an
+///                      exact enumerative model, one coder step per position); its messages
+///                      are rejected rather than misread.
 ///
-/// Sparse messages: after the mode, one arithmetic-coded section (`ArithmeticEncoder`) carries,
-/// in order, with the static model named on the right (no per-message codebook; both ends know
-/// every model from d and the fields already decoded):
+/// Sparse messages are one range-coded number (`RangeEncoder`, bytes = its binary digits)
+/// carrying, in order, with the static model named on the right (no per-message codebook; both
+/// ends know every model from d and the fields already decoded):
 ///
+///     mode = 4         3 bits (uniform 0..<8)  first, so byte 0's top 3 bits are 100 as for
+///                                              any message starting with mode 4
 ///     K − 1            uniform 0..<d           kept entries, K = K+ + K− ≥ 1
 ///     K+               uniform 0...K           kept positive entries (K− = K − K+)
 ///     m                uniform 0...7           mantissa bits of the boundary codes
@@ -24,25 +29,30 @@
 ///       c_G            u_0 + 1 − c_G as order-m Exp-Golomb if O_s > 0,
 ///                      else uniform 0..<278·2^m                            [if G_s > 0]
 ///       c_j, j = G−1…0 c_{j+1} − c_j, order-m Exp-Golomb (all Exp-Golomb bits at ½)
-///     for each kept entry, in position order (n positions and k entries left):
-///       gap            positions skipped before it, `GapModel` (P(gap ≥ g) = C(n−g,k)/C(n,k),
-///                      total 2^32)                                      [absent when n = k]
-///       (sign, group, q)  one symbol, `LabelTable`: P = (left in group)/k · 2^-b_group;
-///                      q is the value's index 0..<2^b in its group
-///     termination      2 bits, then zero bits to the byte boundary
+///     for each chunk of 8 positions (8i … 8i+7), until all K kept entries are placed:
+///       pattern        which of its positions are kept, bit 7 = position 8i, `ChunkModel`
+///                      (static: P(pattern) ≈ p^c·(1−p)^(8−c), p = K/d, c = its ones;
+///                      total 2^32). Positions ≥ d must be 0.
+///       then for each kept position of the chunk, in order:
+///       (sign, group, q)  one symbol, `LabelTable`: P = (left in group)/k · 2^-b_group, with
+///                      k kept entries not yet coded; q is the value's index 0..<2^b in its group
+///     termination      one byte: the top byte of the smallest multiple of 2^48 in the
+///                      coder's final interval (`RangeEncoder.finish()`)
 ///
 /// MS: a stream's top O_s magnitudes are outliers — each its own group, reconstructed within
 /// its code cell [value(u_i), value(u_i + 1)] (relative width 2^-m), so a massive channel costs
 /// a few bits instead of stretching a whole group's range. The other K_s − O_s magnitudes,
 /// ranked by size, form G_s groups of equal cardinality: sizes ⌊(K_s−O_s)/G_s⌋, the top
 /// (K_s−O_s) mod G_s groups one more. Equal group j is reconstructed in
-/// [value(c_j), value(c_{j+1})]. ABQ: `GroupQuantizer`. The gap and label models are the exact
-/// enumerative probabilities, so positions, signs and groups together cost log2 of the
-/// multinomial d!/(K+!·K−!·(d−K)!) · Π_s K_s!/Π_j n_j! bits, plus < 2^-14 bit per symbol.
-/// The decoder knows the coded length from the coder's step count, so the byte count must match
-/// exactly, the padding must be zero and the last coded bits must be the encoder's termination
-/// for the final coder state. That rejects extended messages and nearly all truncated or
-/// damaged ones; a damaged message that happens to be another valid one decodes (the format
+/// [value(c_j), value(c_{j+1})]. ABQ: `GroupQuantizer`. The label model is the exact
+/// enumerative probability, so signs and groups cost log2 of the multinomial
+/// K!/(K+!·K−!) · Π_s K_s!/Π_j n_j!; the chunk patterns cost about d·H(K/d), a few bits above
+/// log2 C(d, K), in d/8 coder steps (at most; the chunks after the last kept entry are not
+/// sent) instead of one step per position.
+/// The decoder knows the coded length from the coder's renormalisation steps (one byte each,
+/// plus the terminating byte), so the byte count must match exactly, and the last byte must be
+/// the encoder's termination for the final coder state. That rejects extended messages and
+/// nearly all truncated or damaged ones; a damaged message that happens to be another valid one decodes (the format
 /// has no checksum — transport integrity is the wire protocol's job).
 public enum SlicerFormat {
   /// Groups per sign stream the format can express.
@@ -60,7 +70,8 @@ public enum SlicerFormat {
 
   enum Mode: Int {
     case zero = 0
-    case sparse = 1
+    /// 4, not 1: the sparse layout changed in slicer 0.2 and mode 1 is retired (see above).
+    case sparse = 4
     case fp16 = 2
     case fp32 = 3
   }

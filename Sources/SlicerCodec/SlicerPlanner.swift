@@ -10,10 +10,14 @@ struct SlicerPlanner {
 
   /// Tuning knobs, defaults chosen by measurement on the synthetic set (5 kinds × 6 budgets ×
   /// d = 576 and 768): trying the estimate's boundary precision m and m − 1 costs 0.4% fewer
-  /// bits than m alone; adding m + 1 saves another 0.05% for 50% more planning time.
+  /// bits than m alone, for twice the exact pricing; adding m + 1 saves another 0.05% for 50%
+  /// more. Wide vectors try m alone (speed first: the exact pricing is most of the planning);
+  /// small ones, where pricing is cheap and side information dominates, try both.
   struct Options: Sendable {
     /// Boundary precisions tried, as offsets from the estimate's choice.
-    var mantissaOffsets = [0, -1]
+    var mantissaOffsets = [0]
+    /// The same for vectors with at most `smallVector` nonzero entries.
+    var smallVectorMantissaOffsets = [0, -1]
     /// The estimate's choice: m = max(floor, largest estimated bitwidth + offset), at most 7.
     var mantissaFloor = 2
     var mantissaOffset = 2
@@ -34,15 +38,17 @@ struct SlicerPlanner {
       if best == nil || p.bits.total < best!.bits.total { best = p }
     }
     let m = shape.mantissaBits
+    let nonzero = streams[0].count + streams[1].count
     var tried = Set<Int>()
-    for offset in options.mantissaOffsets {
+    for offset in nonzero <= Self.smallVector
+      ? options.smallVectorMantissaOffsets : options.mantissaOffsets
+    {
       let candidate = min(ScaleCode.maxMantissaBits, max(0, m + offset))
       guard tried.insert(candidate).inserted else { continue }
       shape.mantissaBits = candidate
       consider(shape)
     }
     if var best {
-      let nonzero = streams[0].count + streams[1].count
       if nonzero <= Self.tinyVector {
         best = exhaustive(best, allocator: allocator, allowedError: allowedError)
       }

@@ -22,9 +22,10 @@ enum SparseMessageCoder {
     let kn = streams[1].kept
     let k = kp + kn
     precondition(k >= 1 && k <= d, "a sparse message keeps 1…d entries")
-    var writer = BitWriter(reservingBytes: 64 + k)
-    writer.write(UInt64(SlicerFormat.Mode.sparse.rawValue), count: SlicerFormat.modeBits)
-    var ac = ArithmeticEncoder(writer: writer)
+    var ac = RangeEncoder(reservingBytes: 64 + k)
+    // The mode as the first symbol: the coded number then starts with its 3 bits, so byte 0
+    // carries the mode like every other message's.
+    ac.encode(bits: SlicerFormat.Mode.sparse.rawValue, count: SlicerFormat.modeBits)
     ac.encode(uniform: k - 1, count: d)
     ac.encode(uniform: kp, count: k + 1)
     ac.encode(uniform: m, count: ScaleCode.maxMantissaBits + 1)
@@ -32,33 +33,41 @@ enum SparseMessageCoder {
       writeHeader(of: stream, mantissaBits: m, into: &ac)
     }
 
-    // Each kept entry in position order: its gap, then (sign, group, value) as one symbol.
+    // Chunk by chunk: the chunk's pattern of kept positions, then (sign, group, value) of each
+    // kept entry in it as one symbol; chunks after the last kept entry are not sent.
+    let chunks = ChunkModel(dimension: d, kept: k)
     var table = LabelTable(streams)
     var keptLeft = k
-    var position = 0
+    var base = 0
     while keptLeft > 0 {
-      var gap = 0
-      while slots[position &+ gap] < 0 { gap &+= 1 }
-      var model = GapModel(positionsLeft: d &- position, keptLeft: keptLeft)
-      if model.maxGap > 0 {
-        model.skip(to: gap)
-        let lower = model.lower
-        ac.encode(cumulative: lower, frequency: model.next() &- lower, totalBits: 32)
+      // Bit 7 − j is set when position base + j is kept (slot ≥ 0), without a branch.
+      var pattern = 0
+      let width = min(ChunkModel.width, d &- base)
+      for j in 0..<width {
+        let kept = Int(truncatingIfNeeded: ~UInt32(bitPattern: slots[base &+ j]) &>> 31)
+        pattern |= kept &<< (7 &- j)
       }
-      let slot = Int(slots[position &+ gap])
-      let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
-      let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
-      ac.encode(cumulative: cumulative, frequency: frequency, total: table.total)
-      table.remove(label)
-      keptLeft &-= 1
-      position &+= gap &+ 1
+      let (chunkCumulative, chunkFrequency) = chunks.cell(pattern: pattern)
+      ac.encode(
+        cumulative: chunkCumulative, frequency: chunkFrequency, totalBits: ChunkModel.totalBits)
+      var bits = pattern
+      while bits != 0 {
+        let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
+        bits &= ~(0x80 &>> j)
+        let slot = Int(slots[base &+ j])
+        let label = table.label(stream: slot >> 16, group: (slot >> 8) & 0xFF)
+        let (cumulative, frequency) = table.cell(label: label, index: slot & 0xFF)
+        ac.encode(cumulative: cumulative, frequency: frequency, total: table.total)
+        table.remove(label)
+        keptLeft &-= 1
+      }
+      base &+= ChunkModel.width
     }
-    writer = ac.finish()
-    return writer.finish()
+    return ac.finish()
   }
 
   private static func writeHeader(
-    of stream: StreamLayout, mantissaBits m: Int, into ac: inout ArithmeticEncoder
+    of stream: StreamLayout, mantissaBits m: Int, into ac: inout RangeEncoder
   ) {
     let outlierLimit = min(SlicerFormat.maxOutliers, stream.kept)
     let o = stream.outliers
@@ -97,8 +106,11 @@ enum SparseMessageCoder {
     guard d >= 1 else {
       throw .corrupt(codec: name, detail: "a sparse message cannot describe a vector of width 0")
     }
-    var ac = ArithmeticDecoder(
-      reader: BitReader(bytes, startingAt: SlicerFormat.modeBits), codec: name)
+    var ac = RangeDecoder(bytes, codec: name)
+    guard try ac.decodeBits(count: SlicerFormat.modeBits) == SlicerFormat.Mode.sparse.rawValue
+    else {
+      throw .corrupt(codec: name, detail: "a sparse message must start with mode 4")
+    }
     let k = try ac.decode(uniform: d) + 1
     let kp = try ac.decode(uniform: k + 1)
     let counts = [kp, k - kp]
@@ -108,6 +120,7 @@ enum SparseMessageCoder {
     for s in 0..<2 where counts[s] > 0 {
       layouts[s] = try readHeader(kept: counts[s], stream: s, mantissaBits: m, from: &ac)
     }
+    let chunks = ChunkModel(dimension: d, kept: k)
     var table = LabelTable(layouts)
     // Per label: the quantizer's lo and step (`GroupQuantizer`), and the sign.
     let labels = table.count
@@ -133,51 +146,52 @@ enum SparseMessageCoder {
       let out = out.baseAddress!
       var ac = decoder
       var keptLeft = k
-      var position = 0
+      var base = 0
       while keptLeft > 0 {
-        var model = GapModel(positionsLeft: d &- position, keptLeft: keptLeft)
-        if model.maxGap > 0 {
-          let (r, offset) = try ac.cell(totalBits: 32)
-          // ⌊offset / r⌋ in Double: offset < 2^48 and r < 2^16 are exact, the quotient is
-          // < 2^32 and any non-integer one is ≥ 1/r > 2^-20 from the next integer, so the
-          // correctly rounded quotient truncates to the same integer as the integer division.
-          model.advance(toExact: Double(Int(Double(offset) / Double(r))))
-          position &+= model.gap
-          let lower = model.lower
-          ac.take(width: r, cumulative: lower, frequency: model.next() &- lower)
+        guard base < d else {
+          throw .corrupt(
+            codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
         }
-        let (r, target) = try ac.target(total: table.total)
-        let (label, index, cumulative, frequency) = table.find(target: target)
-        ac.take(width: r, cumulative: cumulative, frequency: frequency)
-        table.remove(label)
-        // GroupQuantizer.reconstruct, inlined over the flat tables.
-        let value = lows[label] + (Double(index) + 0.5) * steps[label]
-        let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
-        out[position] = table.isNegative(label) ? -magnitude : magnitude
-        keptLeft &-= 1
-        position &+= 1
+        let (r, target) = ac.target(totalBits: ChunkModel.totalBits)
+        guard let (pattern, chunkCumulative, chunkFrequency) = chunks.find(target: target)
+        else {
+          throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
+        }
+        ac.take(width: r, cumulative: chunkCumulative, frequency: chunkFrequency)
+        let count = pattern.nonzeroBitCount
+        guard count <= keptLeft else {
+          throw .corrupt(
+            codec: name, detail: "chunk \(base / ChunkModel.width) keeps more than the \(k) entries")
+        }
+        guard d &- base >= ChunkModel.width || pattern & (0xFF >> (d &- base)) == 0 else {
+          throw .corrupt(codec: name, detail: "the last chunk keeps positions past the vector's end")
+        }
+        var bits = pattern
+        while bits != 0 {
+          let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
+          bits &= ~(0x80 &>> j)
+          let (r, target) = try ac.target(total: table.total)
+          let (label, index, cumulative, frequency) = table.find(target: target)
+          ac.take(width: r, cumulative: cumulative, frequency: frequency)
+          table.remove(label)
+          // GroupQuantizer.reconstruct, inlined over the flat tables.
+          let value = lows[label] + (Double(index) + 0.5) * steps[label]
+          let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
+          out[base &+ j] = table.isNegative(label) ? -magnitude : magnitude
+        }
+        keptLeft &-= count
+        base &+= ChunkModel.width
       }
       decoder = ac
     }
     ac = decoder
 
-    let codedBits = SlicerFormat.modeBits + ac.codedBits
-    let expected = (codedBits + 7) / 8
-    guard bytes.count == expected else {
-      throw .wrongLength(codec: name, expectedBytes: expected, actualBytes: bytes.count)
-    }
-    guard BitReader(bytes, startingAt: codedBits).remainingBitsAreZero() else {
-      throw .corrupt(codec: name, detail: "the padding bits after the coded section are not zero")
-    }
-    guard ac.terminationMatches(bytes, codedSectionStart: SlicerFormat.modeBits) else {
-      throw .corrupt(
-        codec: name, detail: "the coded section does not end the way the encoder ends it")
-    }
+    try ac.checkEnd()
     return out
   }
 
   private static func readHeader(
-    kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout ArithmeticDecoder
+    kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout RangeDecoder
   ) throws(CodecError) -> StreamLayout {
     let outlierLimit = min(SlicerFormat.maxOutliers, kept)
     var outlierFrequencies = [SlicerFormat.noOutlierFrequency]
@@ -260,7 +274,9 @@ struct LabelTable: ~Copyable {
 
   var total: UInt64 { UInt64(keptLeft) << 8 }
 
-  func label(stream: Int, group: Int) -> Int { stream == 0 ? group : negativeBase + group }
+  /// Without a branch: the signs are random, so one would mispredict half the time.
+  @inline(__always)
+  func label(stream: Int, group: Int) -> Int { group &+ stream &* negativeBase }
 
   /// True for labels of the negative stream.
   func isNegative(_ label: Int) -> Bool { label >= negativeBase }
@@ -268,8 +284,13 @@ struct LabelTable: ~Copyable {
   /// The cell of value `index` of `label`.
   @inline(__always)
   func cell(label: Int, index: Int) -> (cumulative: UInt64, frequency: UInt64) {
+    // Σ_{l < label} left[l] over every label, masked: a loop whose trip count is the label
+    // count is predicted, one that stops at `label` is not.
     var before = 0
-    for l in 0..<label { before &+= left[l] }
+    for l in 0..<count {
+      let below = Int(truncatingIfNeeded: UInt(bitPattern: l &- label) &>> 63)  // l < label
+      before &+= left[l] & (0 &- below)
+    }
     let frequency = UInt64(left[label]) << UInt64(shift[label])
     return ((UInt64(before) << 8) &+ UInt64(index) &* frequency, frequency)
   }
@@ -278,13 +299,16 @@ struct LabelTable: ~Copyable {
   /// cumulative ≤ target < cumulative + frequency.
   @inline(__always)
   func find(target: UInt64) -> (label: Int, index: Int, cumulative: UInt64, frequency: UInt64) {
+    // The label is the number of labels (but the last) whose cell range ends at or below the
+    // target, counted over every label without a branch; `before` sums their sizes.
+    var end: UInt64 = 0
     var before: UInt64 = 0
     var label = 0
-    while label < count &- 1 {
-      let next = before &+ UInt64(left[label]) << 8
-      if next > target { break }
-      before = next
-      label &+= 1
+    for l in 0..<max(0, count &- 1) {
+      end &+= UInt64(truncatingIfNeeded: left[l]) &<< 8
+      let below = end <= target ? 1 : 0
+      label &+= below
+      before = below == 1 ? end : before
     }
     let shift = UInt64(shift[label])
     let frequency = UInt64(left[label]) << shift

@@ -10,8 +10,8 @@ import Testing
     // Keeps 3 and 2 in one positive group over [2, 3] at 2 bits (levels 2.125 … 2.875).
     let codec = CodecSpec.slicer(budget: 0.1).makeCodec()
     let e = codec.encode(x)
-    #expect(e.bytes == [0x29, 0x24, 0x34, 0x39, 0xC0])
-    #expect(e.bytes[0] >> 5 == 1)  // mode 1, sparse
+    #expect(e.bytes == [0x89, 0x24, 0x34, 0x43, 0x92])
+    #expect(e.bytes[0] >> 5 == 4)  // mode 4, sparse
     #expect(try codec.decode(e.bytes, dimension: 6) == [2.875, 0, 0, 0, 0, 2.125])
     let s = e.stats
     #expect(s.mode == "sparse" && s.kPositive == 2 && s.kNegative == 0)
@@ -26,10 +26,10 @@ import Testing
   @Test func goldenMessagesAtTighterBudgets() throws {
     let codec = CodecSpec.slicer(budget: 0.01).makeCodec()
     let e = codec.encode(x)
-    #expect(e.bytes == [0x33, 0x59, 0x95, 0x68, 0xBA, 0xC7, 0x96, 0x60])
+    #expect(e.bytes == [0x93, 0x59, 0x95, 0x68, 0xBA, 0xC2, 0x15, 0x6A])
     #expect(try codec.decode(e.bytes, dimension: 6) == [2.84375, -1, 0.65625, 0, 0, 1.90625])
     let fine = CodecSpec.slicer(budget: 1e-4).makeCodec().encode(x)
-    #expect(fine.bytes == [0x38, 0x5B, 0xDF, 0xDB, 0x7B, 0x44, 0x2F, 0x00, 0x24, 0xC5, 0x43, 0x40])
+    #expect(fine.bytes == [0x98, 0x5B, 0xDF, 0xDB, 0x7B, 0x44, 0xA7, 0x05, 0x11, 0xCC, 0xDE, 0xE7])
   }
 
   @Test func zeroVectorAndBudgetsOfOneOrMoreAreTheOneByteZeroMessage() throws {

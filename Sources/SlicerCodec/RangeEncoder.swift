@@ -1,0 +1,178 @@
+/// A byte-oriented range coder (carry propagation as in LZMA's: a cached byte and a count of
+/// pending 0xFF bytes) with a 56-bit window.
+///
+/// State: `low` (the interval's start within the window, bit 56 a carry not yet propagated)
+/// and `range` (its width, 2^48 ≤ range ≤ 2^56 between symbols). A symbol given as the slice
+/// [cumulative, cumulative + frequency) of `total` (≤ 2^32) cuts the range into `total` cells of
+/// r = ⌊range / total⌋ (a shift when total is a power of two) and keeps its cells:
+/// low += r·cumulative, range = r·frequency. The sliver range − r·total is never used, which
+/// costs at most total/range ≤ 2^-16 of a bit per symbol and lets the decoder reject bytes that
+/// point into it. While range < 2^48 the top byte of the window is shifted out (one output byte
+/// per step, so the decoder knows the byte count from its own steps) and range grows by 2^8.
+///
+/// Output: the coded number 0.b0b1b2… lies in [low, low + range) of the initial window
+/// [0, 2^56); byte 0 is its first byte. `finish()` picks the smallest multiple of 2^48 in the
+/// final interval and writes the window's top byte of it; the decoder reads zeros past the end.
+/// So a message is one byte per renormalisation step plus one, and its last byte is fixed by
+/// the coder's final state.
+struct RangeEncoder: ~Copyable {
+  static let windowBits: UInt64 = 56
+  static let mask: UInt64 = (1 << windowBits) - 1
+  /// Renormalise when range falls below this.
+  static let bottom: UInt64 = 1 << 48
+  /// Largest `total` a symbol may have.
+  static let maxTotal: UInt64 = 1 << 32
+
+  private var low: UInt64 = 0
+  private var range: UInt64 = 1 << windowBits
+  /// The byte above the window not yet written (a carry may still change it) and the 0xFF
+  /// bytes after it (a carry turns them into 0x00). The first cached byte is the coded number's
+  /// integer part, always 0, and is dropped by `finish()`.
+  private var cache: UInt8 = 0
+  private var pendingFF = 0
+  private var storage: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  private var count = 0
+
+  init(reservingBytes requested: Int = 64) {
+    capacity = max(16, requested)
+    storage = .allocate(capacity: capacity)
+  }
+
+  deinit { storage.deallocate() }
+
+  /// Encodes the symbol occupying [cumulative, cumulative + frequency) out of `total`.
+  @inline(__always)
+  mutating func encode(cumulative: UInt64, frequency: UInt64, total: UInt64) {
+    precondition(
+      frequency > 0 && cumulative &+ frequency <= total && total <= Self.maxTotal,
+      "invalid symbol slice")
+    let r = range / total
+    low &+= r &* cumulative
+    range = r &* frequency
+    normalize()
+  }
+
+  /// Encodes [cumulative, cumulative + frequency) out of a total of 2^`totalBits` (≤ 2^32),
+  /// cutting the range with a shift instead of a division.
+  @inline(__always)
+  mutating func encode(cumulative: UInt64, frequency: UInt64, totalBits: Int) {
+    precondition(
+      frequency > 0 && totalBits <= 32
+        && cumulative &+ frequency <= 1 &<< UInt64(truncatingIfNeeded: totalBits),
+      "invalid symbol slice")
+    let r = range &>> UInt64(truncatingIfNeeded: totalBits)
+    low &+= r &* cumulative
+    range = r &* frequency
+    normalize()
+  }
+
+  /// Encodes one bit at probability ½ (the lower half is 0).
+  @inline(__always)
+  mutating func encode(bit: Bool) {
+    encode(bits: bit ? 1 : 0, count: 1)
+  }
+
+  /// Encodes `value` in 0..<2^count (count ≤ 32) as one uniform symbol.
+  @inline(__always)
+  mutating func encode(bits value: Int, count: Int) {
+    if count == 0 { return }
+    precondition(count <= 32 && value >= 0 && value >> count == 0, "invalid bits")
+    let r = range &>> UInt64(truncatingIfNeeded: count)
+    low &+= r &* UInt64(truncatingIfNeeded: value)
+    range = r
+    normalize()
+  }
+
+  /// Encodes `value` uniformly distributed in 0..<count (count ≤ 2^32); free when count is 1.
+  @inline(__always)
+  mutating func encode(uniform value: Int, count: Int) {
+    precondition(value >= 0 && value < count, "uniform value out of range")
+    if count == 1 { return }
+    encode(cumulative: UInt64(value), frequency: 1, total: UInt64(count))
+  }
+
+  /// Encodes `value` ≥ 0 with an order-`k` Exp-Golomb code: n = ⌊log2(v/2^k + 1)⌋ zeros and a
+  /// one (each a bit at ½), then the n bits of v/2^k + 1 below its leading one and the low k
+  /// bits of v (each group one uniform symbol).
+  mutating func encode(expGolomb value: UInt64, order k: Int) {
+    let high = (value >> UInt64(k)) + 1
+    let width = 64 - high.leadingZeroBitCount
+    for _ in 0..<(width - 1) { encode(bit: false) }
+    encode(bit: true)
+    encode(bits: Int(high & ((1 << UInt64(width - 1)) - 1)), count: width - 1)
+    encode(bits: Int(value & ((1 << UInt64(k)) - 1)), count: k)
+  }
+
+  @inline(__always)
+  private mutating func normalize() {
+    while range < Self.bottom {
+      shiftLow()
+      range &<<= 8
+    }
+  }
+
+  /// Moves the window's top byte into the cache, first writing the cached byte and pending
+  /// 0xFF bytes (with the carry) unless the top byte is 0xFF without carry — a later carry
+  /// could still reach the cache through it.
+  @inline(__always)
+  private mutating func shiftLow() {
+    if low < (0xFF &<< 48) || low > Self.mask {
+      let carry = UInt8(truncatingIfNeeded: low &>> Self.windowBits)
+      put(cache &+ carry)
+      while pendingFF > 0 {
+        put(0xFF &+ carry)
+        pendingFF &-= 1
+      }
+      cache = UInt8(truncatingIfNeeded: low &>> 48)
+    } else {
+      pendingFF &+= 1
+    }
+    low = (low &<< 8) & Self.mask
+  }
+
+  @inline(__always)
+  private mutating func put(_ byte: UInt8) {
+    if count == capacity { grow() }
+    storage[count] = byte
+    count &+= 1
+  }
+
+  private mutating func grow() {
+    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
+    larger.update(from: storage, count: count)
+    storage.deallocate()
+    storage = larger
+    capacity *= 2
+  }
+
+  /// The point of [low, low + range) that ends the message, as its offset from low: the
+  /// smallest multiple of 2^48 at or above low (inside, as range ≥ 2^48). Its one byte below
+  /// the window's top is written; the decoder reads zeros after it. Always writing that byte,
+  /// even when a point without it (a multiple of 2^56) lies inside, lets the decoder check
+  /// the last byte of every message against its own state.
+  static func termination(low: UInt64) -> UInt64 {
+    ((low &+ (bottom &- 1)) & ~(bottom &- 1)) &- low
+  }
+
+  /// Terminates the coded number and returns the message bytes.
+  consuming func finish() -> [UInt8] {
+    low &+= Self.termination(low: low)
+    shiftLow()
+    // Flush the cache and pending bytes (the shift above consumed any carry).
+    put(cache)
+    while pendingFF > 0 {
+      put(0xFF)
+      pendingFF &-= 1
+    }
+    // Byte 0 of the buffer is the integer part (always 0).
+    return Array(UnsafeBufferPointer(start: storage + 1, count: count - 1))
+  }
+
+  /// Bits an order-`k` Exp-Golomb code spends on `value`.
+  static func expGolombLength(_ value: UInt64, order k: Int) -> Int {
+    let high = (value >> UInt64(k)) + 1
+    let width = 64 - high.leadingZeroBitCount
+    return 2 * width - 1 + k
+  }
+}
