@@ -5,7 +5,7 @@
 
 SWIFT       ?= swift
 BIN         := .build/release/slicer
-APT_PACKAGES := libncurses-dev libreadline-dev tmux
+APT_PACKAGES := libncurses-dev libreadline-dev tmux curl
 MODEL       ?= $(firstword $(wildcard Weights/opt-125m) Weights/smollm2-135m-instruct)
 PROMPT      ?= What is the capital of France?
 ARGS        ?=
