@@ -83,7 +83,7 @@ struct ResponseHead: Equatable {
     return .success(length)
   }
 
-  struct ContentLengthError: Error {
+  struct ContentLengthError: Error, Equatable {
     var values: [String]
   }
 }
