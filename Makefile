@@ -24,7 +24,7 @@ test: deps weights
 	$(SWIFT) test --skip-build
 
 build:
-	$(SWIFT) build -c release --product slicer
+	$(SWIFT) build -c release --product slicer --static-swift-stdlib
 
 debug:
 	$(SWIFT) build --product slicer
