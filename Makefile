@@ -5,7 +5,7 @@
 
 SWIFT       ?= swift
 BIN         := .build/release/slicer
-APT_PACKAGES := libncurses-dev libreadline-dev tmux
+APT_PACKAGES := libncurses-dev libreadline-dev tmux curl
 MODEL       ?= $(firstword $(wildcard Weights/opt-125m) Weights/smollm2-135m-instruct)
 PROMPT      ?= What is the capital of France?
 ARGS        ?=
@@ -24,7 +24,7 @@ test: deps weights
 	$(SWIFT) test --skip-build
 
 build:
-	$(SWIFT) build -c release --product slicer
+	$(SWIFT) build -c release --product slicer --static-swift-stdlib
 
 debug:
 	$(SWIFT) build --product slicer

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-2}
 slicer=.build/release/slicer
 smol=Weights/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf
-[ -x "$slicer" ] || swift build -c release --product slicer
+[ -x "$slicer" ] || swift build -c release --product slicer --static-swift-stdlib  # as make build
 for round in $(seq "$rounds"); do
   echo "== round $round"
   "$slicer" bench decode --runs 5 --split 6 --codec fp32

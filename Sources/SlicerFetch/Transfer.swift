@@ -1,12 +1,9 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// One HTTP GET of a file into its `.part` file, streamed to disk as the bytes arrive.
 ///
-/// With `offset > 0` it asks for `Range: bytes=offset-` and appends; the answer decides:
+/// With `offset > 0` it asks for `Range: bytes=offset-` and appends; the final answer (after
+/// redirects) decides:
 ///
 ///     206 Partial Content, Content-Range starts at offset → append, hash prefix + new bytes
 ///     200 OK (server ignored the range)                    → truncate, write from byte 0
@@ -14,9 +11,9 @@ import Foundation
 ///     anything else                                        → `FetchError.httpStatus`
 ///
 /// The bytes are hashed as they are written, so a finished transfer needs no second read.
-/// All mutable state is touched only on `queue`, the session's serial delegate queue, which is
-/// why the class can be `@unchecked Sendable`.
-final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// The HTTP itself is done by the `curl` program (`CurlProcess`); its output is read on a
+/// dispatch thread, since the reads block, and all mutable state lives on that thread.
+struct Transfer: Sendable {
   enum Outcome {
     /// The body ended normally; the `.part` file holds `bytes` bytes with sha256 `digest`.
     case completed(bytes: Int64, digest: String, resumedFrom: Int64)
@@ -24,23 +21,14 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     case rangeNotSatisfiable(completeLength: Int64?)
   }
 
+  /// Redirects followed at most (Hugging Face needs one, to its CDN).
+  static let maxRedirects = 10
+
   private let url: URL
   private let part: URL
   private let offset: Int64
   private let progressStep: Int64
   private let progress: @Sendable (DownloadProgress) -> Void
-  private let queue: OperationQueue
-
-  private var continuation: CheckedContinuation<Outcome, any Error>?
-  private var handle: FileHandle?
-  private var hasher = SHA256()
-  private var written: Int64 = 0
-  private var resumedFrom: Int64 = 0
-  private var total: Int64?
-  private var lastReported: Int64 = 0
-  /// Set when the answer is refused; wins over the error the cancellation then produces.
-  private var failure: FetchError?
-  private var early: Outcome?
 
   init(
     url: URL, part: URL, offset: Int64, progressStep: Int64,
@@ -51,111 +39,122 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     self.offset = offset
     self.progressStep = max(1, progressStep)
     self.progress = progress
-    queue = OperationQueue()
-    queue.maxConcurrentOperationCount = 1
-    queue.name = "slicer.fetch.transfer"
   }
 
   func run(idleTimeout: TimeInterval) async throws -> Outcome {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = idleTimeout
-    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    configuration.urlCache = nil
-    let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
-    // The session holds its delegate strongly until invalidated.
-    defer { session.finishTasksAndInvalidate() }
-
-    var request = URLRequest(url: url)
-    // The bytes on disk must be the file's bytes, not a compressed encoding of them.
-    request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
-    request.setValue("slicer-fetch", forHTTPHeaderField: "User-Agent")
-    if offset > 0 { request.setValue("bytes=\(offset)-", forHTTPHeaderField: "Range") }
-    let task = session.dataTask(with: request)
-
+    let curl = CurlProcess(arguments: arguments(idleTimeout: idleTimeout))
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
-        queue.addOperation {
-          self.continuation = continuation
-          task.resume()
+        DispatchQueue.global().async {
+          continuation.resume(with: Result { try self.receive(from: curl) })
         }
       }
     } onCancel: {
-      task.cancel()
+      curl.cancel()
     }
   }
 
-  // MARK: URLSessionDataDelegate
-
-  func urlSession(
-    _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-  ) {
-    do {
-      try accept(response)
-      completionHandler(early == nil ? .allow : .cancel)
-    } catch {
-      failure = error as? FetchError ?? .invalidResponse(url: url, reason: "\(error)")
-      completionHandler(.cancel)
-    }
+  /// curl's command line: headers then body on stdout, errors as one line on stderr.
+  func arguments(idleTimeout: TimeInterval) -> [String] {
+    let seconds = String(max(1, Int(idleTimeout.rounded(.up))))
+    var arguments = [
+      "-q",  // first: ignore any ~/.curlrc
+      "--silent", "--show-error", "--globoff",
+      "--location", "--max-redirs", String(Self.maxRedirects),
+      "--proto", "=http,https", "--proto-redir", "=http,https",
+      "--dump-header", "-", "--suppress-connect-headers",
+      // No byte for `seconds` (speed below 1 B/s) ends the transfer: an idle timeout.
+      "--connect-timeout", seconds, "--speed-limit", "1", "--speed-time", seconds,
+      // The bytes on disk must be the file's bytes, not a compressed encoding of them.
+      "--header", "Accept-Encoding: identity",
+      "--header", "User-Agent: slicer-fetch",
+    ]
+    // Sent again on every redirect hop, so the CDN sees the range too.
+    if offset > 0 { arguments += ["--header", "Range: bytes=\(offset)-"] }
+    return arguments + ["--url", url.absoluteString]
   }
 
-  func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-    guard failure == nil, let handle else { return }
-    do {
-      try handle.write(contentsOf: data)
-    } catch {
-      failure = .fileSystem(path: part.path, reason: "write failed (\(error))")
-      dataTask.cancel()
-      return
-    }
-    data.withUnsafeBytes { hasher.update($0) }
-    written += Int64(data.count)
-    if written - lastReported >= progressStep { report() }
-  }
+  // MARK: Reading curl's output
 
-  func urlSession(
-    _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
-  ) {
-    let opened = handle != nil
-    if let handle {
-      do {
-        try handle.synchronize()
-        try handle.close()
-      } catch {
-        failure = failure ?? .fileSystem(path: part.path, reason: "cannot flush (\(error))")
+  private func receive(from curl: CurlProcess) throws -> Outcome {
+    try curl.start(url: url)
+    defer { curl.stop() }
+
+    var pending: [UInt8] = []
+    guard let head = try finalHead(from: curl, pending: &pending) else {
+      let exit = curl.wait()
+      if exit.status == 0 {
+        throw FetchError.invalidResponse(url: url, reason: "curl returned no HTTP answer")
       }
-      self.handle = nil
+      throw failure(exit, bytesOnDisk: nil)
     }
-    let result: Result<Outcome, FetchError>
-    if let failure {
-      result = .failure(failure)
-    } else if let early {
-      result = .success(early)
-    } else if let error {
-      result = .failure(classify(error, connected: opened))
-    } else if let total, written != total {
-      // A body shorter than announced without a transport error: keep it and let a rerun resume.
-      result = .failure(
-        written < total
-          ? .interrupted(url: url, bytesOnDisk: written, reason: "the body ended early")
-          : .invalidResponse(url: url, reason: "received \(written) bytes of a \(total)-byte file"))
-    } else {
-      report()
-      result = .success(.completed(bytes: written, digest: hasher.hex, resumedFrom: resumedFrom))
+    var sink: Sink
+    switch try accept(head) {
+    case .early(let outcome): return outcome
+    case .write(let opened): sink = opened
     }
-    continuation?.resume(with: result)
-    continuation = nil
+    defer { sink.close() }
+
+    progress(sink.report)
+    try sink.write(pending[...])
+    while let chunk = curl.read() {
+      try sink.write(chunk)
+      if sink.written - sink.lastReported >= progressStep { progress(sink.report) }
+    }
+    let exit = curl.wait()
+    try sink.flush()
+    if exit.status != 0 || exit.cancelled { throw failure(exit, bytesOnDisk: sink.written) }
+    if let total = sink.total, sink.written != total {
+      // A body shorter than announced that curl did not flag: keep it, a rerun resumes.
+      throw sink.written < total
+        ? FetchError.interrupted(url: url, bytesOnDisk: sink.written, reason: "the body ended early")
+        : FetchError.invalidResponse(
+          url: url, reason: "received \(sink.written) bytes of a \(total)-byte file")
+    }
+    progress(sink.report)
+    return .completed(bytes: sink.written, digest: sink.hasher.hex, resumedFrom: sink.resumedFrom)
   }
 
-  // MARK: Answer handling
-
-  /// Checks the status and headers and opens the `.part` file accordingly.
-  private func accept(_ response: URLResponse) throws {
-    guard let http = response as? HTTPURLResponse else {
-      throw FetchError.invalidResponse(url: url, reason: "not an HTTP answer")
+  /// Reads header blocks until the one curl does not follow; leaves the bytes after it (the
+  /// body's start) in `pending`. Nil when curl's output ended first.
+  private func finalHead(from curl: CurlProcess, pending: inout [UInt8]) throws -> ResponseHead? {
+    var blocks = 0
+    while true {
+      if let end = ResponseHead.end(in: pending) {
+        guard let head = ResponseHead(pending[..<end]) else {
+          throw FetchError.invalidResponse(url: url, reason: "malformed HTTP header block")
+        }
+        pending.removeFirst(end)
+        blocks += 1
+        // Each redirect, plus a few interim 1xx answers.
+        guard blocks <= Self.maxRedirects + 4 else {
+          throw FetchError.invalidResponse(url: url, reason: "too many header blocks")
+        }
+        if !head.isFollowed { return head }
+        continue
+      }
+      guard pending.count <= ResponseHead.maxBytes else {
+        throw FetchError.invalidResponse(
+          url: url, reason: "HTTP header block longer than \(ResponseHead.maxBytes) bytes")
+      }
+      guard let chunk = curl.read() else { return nil }
+      pending.append(contentsOf: chunk)
     }
-    let contentRange = header("Content-Range", in: http).map(ContentRange.init)
-    switch http.statusCode {
+  }
+
+  private enum Acceptance {
+    case early(Outcome)
+    case write(Sink)
+  }
+
+  /// Checks the final answer's status and headers and opens the `.part` file accordingly.
+  private func accept(_ head: ResponseHead) throws -> Acceptance {
+    let contentRange = head.value("Content-Range").map(ContentRange.init)
+    if let encoding = head.value("Content-Encoding"), encoding.lowercased() != "identity" {
+      throw FetchError.invalidResponse(
+        url: url, reason: "the body is \(encoding)-encoded although identity was asked for")
+    }
+    switch head.status {
     case 206:
       guard let range = contentRange ?? nil, let first = range.first, let last = range.last else {
         throw FetchError.invalidResponse(url: url, reason: "206 without a usable Content-Range")
@@ -164,75 +163,38 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         throw FetchError.invalidResponse(
           url: url, reason: "asked for bytes from \(offset), got bytes \(first)-\(last)")
       }
-      try open(truncatingTo: offset)
+      var sink = try Sink(part: part, keeping: offset)
       // The kept prefix is part of the file's digest: hash it before the new bytes.
-      written = try LocalFile.hash(part, into: &hasher, prefix: offset)
-      resumedFrom = offset
-      total = range.completeLength ?? (last + 1)
+      sink.written = try LocalFile.hash(part, into: &sink.hasher, prefix: offset)
+      sink.resumedFrom = offset
+      sink.total = range.completeLength ?? (last + 1)
+      sink.lastReported = sink.written
+      return .write(sink)
     case 200...299:
       // A full body: either a fresh download or a server that ignores Range (then restart).
-      try open(truncatingTo: 0)
-      resumedFrom = 0
-      written = 0
-      total = http.expectedContentLength >= 0 ? http.expectedContentLength : nil
+      guard case .success(let length) = head.contentLength else {
+        throw FetchError.invalidResponse(url: url, reason: "malformed Content-Length")
+      }
+      var sink = try Sink(part: part, keeping: 0)
+      sink.total = length
+      return .write(sink)
     case 416:
-      early = .rangeNotSatisfiable(completeLength: (contentRange ?? nil)?.completeLength)
-      return
+      return .early(.rangeNotSatisfiable(completeLength: (contentRange ?? nil)?.completeLength))
     default:
-      throw FetchError.httpStatus(url: url, status: http.statusCode)
-    }
-    lastReported = written
-    progress(DownloadProgress(done: written, total: total, resumedFrom: resumedFrom))
-  }
-
-  /// Opens the `.part` file for appending after its first `length` bytes (creating it if needed).
-  private func open(truncatingTo length: Int64) throws {
-    if !FileManager.default.fileExists(atPath: part.path) {
-      guard FileManager.default.createFile(atPath: part.path, contents: nil) else {
-        throw FetchError.fileSystem(path: part.path, reason: "cannot create the file")
-      }
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: part)
-      try handle.truncate(atOffset: UInt64(length))
-      try handle.seekToEnd()
-      self.handle = handle
-    } catch {
-      throw FetchError.fileSystem(path: part.path, reason: "cannot open for writing (\(error))")
+      throw FetchError.httpStatus(url: url, status: head.status)
     }
   }
 
-  private func report() {
-    lastReported = written
-    progress(DownloadProgress(done: written, total: total, resumedFrom: resumedFrom))
-  }
-
-  /// Maps a transport error: before any answer it means the server was never reached;
-  /// after, the transfer broke and the bytes on disk can be resumed.
-  private func classify(_ error: any Error, connected: Bool) -> FetchError {
-    let code = (error as? URLError)?.code
-    let reason: String
-    switch code {
-    case .cannotConnectToHost: reason = "connection refused"
-    case .cannotFindHost, .dnsLookupFailed: reason = "host name not found"
-    case .notConnectedToInternet: reason = "no network connection"
-    case .timedOut: reason = "timed out"
-    case .networkConnectionLost: reason = "connection lost"
-    case .secureConnectionFailed: reason = "TLS handshake failed"
-    case .cancelled: reason = "cancelled"
-    default: reason = (error as NSError).localizedDescription
+  /// Maps a failed curl run: before the final answer the server was never reached; after,
+  /// the transfer broke and the `bytesOnDisk` can be resumed.
+  private func failure(_ exit: CurlProcess.Exit, bytesOnDisk: Int64?) -> FetchError {
+    if exit.curlMissing {
+      return .toolFailed(
+        command: "curl", status: 127, output: "curl is not installed (apt-get install curl)")
     }
-    return connected || code == .cancelled
-      ? .interrupted(url: url, bytesOnDisk: written, reason: reason)
-      : .unreachable(url: url, reason: reason)
-  }
-
-  private func header(_ name: String, in response: HTTPURLResponse) -> String? {
-    for (key, value) in response.allHeaderFields {
-      if let key = key as? String, key.caseInsensitiveCompare(name) == .orderedSame {
-        return value as? String
-      }
-    }
-    return nil
+    if let bytesOnDisk { return .interrupted(url: url, bytesOnDisk: bytesOnDisk, reason: exit.reason) }
+    return exit.cancelled
+      ? .interrupted(url: url, bytesOnDisk: 0, reason: exit.reason)
+      : .unreachable(url: url, reason: exit.reason)
   }
 }

@@ -20,9 +20,8 @@ public struct LlamaModel: DecoderModel {
   /// `(vocab, hidden)`; the token embedding when tied.
   let output: Linear
   let layers: [Block]
-  /// `cos`/`sin` of position·θᵢ for every position and pair, `(contextLength, ropeDimensions/2)`.
-  let ropeCos: [Float]
-  let ropeSin: [Float]
+  /// `cos`/`sin` of position·θᵢ for each position and pair.
+  let rotary: RotaryTable
 
   struct Block: Sendable {
     let attentionNorm: RMSNorm
@@ -66,19 +65,9 @@ public struct LlamaModel: DecoderModel {
         up: try linear(p + "ffn_up.weight", d, config.ffnSize),
         down: try linear(p + "ffn_down.weight", config.ffnSize, d))
     }
-    // θᵢ = base^(−2i/ropeDimensions), computed in Double then rounded, as llama.cpp does in fp32.
-    let pairs = config.ropeDimensions / 2
-    var cosTable = [Float](repeating: 0, count: config.contextLength * pairs)
-    var sinTable = cosTable
-    for position in 0..<config.contextLength {
-      for i in 0..<pairs {
-        let theta = Double(position) * pow(Double(config.ropeBase), -2 * Double(i) / Double(config.ropeDimensions))
-        cosTable[position * pairs + i] = Float(cos(theta))
-        sinTable[position * pairs + i] = Float(sin(theta))
-      }
-    }
-    ropeCos = cosTable
-    ropeSin = sinTable
+    rotary = RotaryTable(
+      base: config.ropeBase, dimensions: config.ropeDimensions,
+      contextLength: config.contextLength)
     info = ModelInfo(
       architecture: "llama", name: name, layerCount: config.layerCount, hiddenSize: d,
       vocabularySize: config.vocabSize, contextLength: config.contextLength, kvWidth: kv)
@@ -99,19 +88,23 @@ public struct LlamaModel: DecoderModel {
   /// Rotates adjacent pairs of every head of `x` in place; row r sits at position `position(r)`.
   func applyRoPE(_ x: inout Matrix, heads: Int, position: (Int) -> Int) {
     let headDim = config.headDim
-    let pairs = config.ropeDimensions / 2
-    x.values.withUnsafeMutableBufferPointer { v in
-      for r in 0..<x.rows {
-        let table = position(r) * pairs
-        for h in 0..<heads {
-          let base = r * x.columns + h * headDim
-          for i in 0..<pairs {
-            let c = ropeCos[table + i]
-            let s = ropeSin[table + i]
-            let a = v[base + 2 * i]
-            let b = v[base + 2 * i + 1]
-            v[base + 2 * i] = a * c - b * s
-            v[base + 2 * i + 1] = a * s + b * c
+    let pairs = rotary.pairs
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * pairs) { angles in
+      guard let cosines = angles.baseAddress else { return }
+      let sines = cosines + pairs
+      x.values.withUnsafeMutableBufferPointer { v in
+        for r in 0..<x.rows {
+          rotary.angles(at: position(r), cos: cosines, sin: sines)
+          for h in 0..<heads {
+            let base = r * x.columns + h * headDim
+            for i in 0..<pairs {
+              let c = cosines[i]
+              let s = sines[i]
+              let a = v[base + 2 * i]
+              let b = v[base + 2 * i + 1]
+              v[base + 2 * i] = a * c - b * s
+              v[base + 2 * i + 1] = a * s + b * c
+            }
           }
         }
       }

@@ -12,12 +12,9 @@ public struct BPETokenizer: Sendable {
   /// memory an id read from a file can make us allocate.
   public static let maximumVocabularySize = 1 << 24
 
-  /// Token strings (byte-level form) by id; nil for ids the vocabulary skips.
-  private let tokenStrings: [String?]
-  /// The bytes each id stands for; special tokens stand for their own UTF-8.
-  private let tokenBytes: [[UInt8]?]
-  /// Token string → id (the lowest id when a list repeats a string).
-  private let idForToken: [String: Int32]
+  /// Token strings (byte-level form) and the bytes they stand for, by id, and the id of each
+  /// string (the lowest when a list repeats a string).
+  private let table: TokenTable
   /// The id of the single-byte token of each byte.
   private let byteIDs: [Int32]
   private let merges: BPEMerges
@@ -38,7 +35,7 @@ public struct BPETokenizer: Sendable {
   ) throws(TokenizerError) {
     try self.init(
       vocabulary: tokens, vocabularySource: "tokenizer.ggml.tokens",
-      mergeLines: merges.enumerated().map {
+      mergeLines: merges.lazy.enumerated().map {
         MergeLine(text: Substring($0.element), line: $0.offset + 1)
       },
       mergesSource: "tokenizer.ggml.merges", preTokenizer: preTokenizer,
@@ -52,76 +49,49 @@ public struct BPETokenizer: Sendable {
   }
 
   init(
-    vocabulary: [String?], vocabularySource: String, mergeLines: [MergeLine], mergesSource: String,
-    preTokenizer: PreTokenizer, specialTokens: [String: Int]
+    vocabulary: [String?], vocabularySource: String, mergeLines: some Sequence<MergeLine>,
+    mergesSource: String, preTokenizer: PreTokenizer, specialTokens: [String: Int]
   ) throws(TokenizerError) {
     guard vocabulary.count <= Self.maximumVocabularySize else {
       throw .tokenIDOutOfRange(
         source: vocabularySource, token: vocabulary.last.flatMap { $0 } ?? "",
         id: vocabulary.count - 1, limit: Self.maximumVocabularySize)
     }
-    var strings = vocabulary
     for (text, id) in specialTokens {
       guard !text.isEmpty else { throw .emptySpecialToken(id: id) }
-      guard strings.indices.contains(id) else {
-        throw .specialTokenOutOfRange(token: text, id: id, vocabularySize: strings.count)
+      guard vocabulary.indices.contains(id) else {
+        throw .specialTokenOutOfRange(token: text, id: id, vocabularySize: vocabulary.count)
       }
-      if strings[id] == nil { strings[id] = text }
     }
-
-    var idForToken: [String: Int32] = [:]
-    idForToken.reserveCapacity(strings.count)
-    var bytes: [[UInt8]?] = []
-    bytes.reserveCapacity(strings.count)
-    for (id, string) in strings.enumerated() {
-      guard let string else {
-        bytes.append(nil)
-        continue
-      }
-      if idForToken[string] == nil { idForToken[string] = Int32(id) }
-      // A string outside the byte-level alphabet stands for its own UTF-8, as in Hugging Face's
-      // ByteLevel decoder.
-      bytes.append(ByteLevel.bytes(forString: string) ?? Array(string.utf8))
-    }
-    for (text, id) in specialTokens { bytes[id] = Array(text.utf8) }
+    let table = try TokenTable(
+      vocabulary: vocabulary, specialTokens: specialTokens, source: vocabularySource)
 
     // A byte with no token of its own (SmolLM2 lacks a few control bytes) is dropped when
     // encoding, as Hugging Face's BPE does for symbols outside a vocabulary without `<unk>`.
     var byteIDs = [Int32](repeating: -1, count: 256)
     for byte in 0..<256 {
-      byteIDs[byte] = idForToken[ByteLevel.string(forBytes: [UInt8(byte)])] ?? -1
+      byteIDs[byte] = table.id(of: ByteLevel.string(forBytes: [UInt8(byte)])) ?? -1
     }
 
     var merges = BPEMerges()
     var rank = 0
+    var merged: [UInt8] = []
     for mergeLine in mergeLines {
-      // Split on scalars, not Characters: a token may begin with a combining mark, which would
-      // fuse with the separating space into one Character.
-      let parts = mergeLine.text.unicodeScalars.split(
-        separator: " ", omittingEmptySubsequences: false)
-      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      var line = mergeLine.text
+      switch line.withUTF8({ table.merge($0, scratch: &merged) }) {
+      case .malformed:
         throw .malformedMerge(
           source: mergesSource, line: mergeLine.line, text: String(mergeLine.text))
+      case .missing(let leftFound, let rightFound):
+        throw Self.missingMergeToken(
+          mergeLine, leftFound: leftFound, rightFound: rightFound, source: mergesSource)
+      case .found(let left, let right, let result):
+        merges.add(left: left, right: right, merged: result, rank: rank)
+        rank += 1
       }
-      let left = String(String.UnicodeScalarView(parts[0]))
-      let right = String(String.UnicodeScalarView(parts[1]))
-      let merged = left + right
-      guard let leftID = idForToken[left] else {
-        throw .mergeTokenMissing(source: mergesSource, line: mergeLine.line, token: left)
-      }
-      guard let rightID = idForToken[right] else {
-        throw .mergeTokenMissing(source: mergesSource, line: mergeLine.line, token: right)
-      }
-      guard let mergedID = idForToken[merged] else {
-        throw .mergeTokenMissing(source: mergesSource, line: mergeLine.line, token: merged)
-      }
-      merges.add(left: leftID, right: rightID, merged: mergedID, rank: rank)
-      rank += 1
     }
 
-    self.tokenStrings = strings
-    self.tokenBytes = bytes
-    self.idForToken = idForToken
+    self.table = table
     self.byteIDs = byteIDs
     self.merges = merges
     self.specialTokens = specialTokens
@@ -130,25 +100,38 @@ public struct BPETokenizer: Sendable {
     self.preTokenizer = preTokenizer
   }
 
+  /// The error for a merge line (already known to be two tokens around one space) naming a
+  /// token the vocabulary lacks: the left one, else the right one, else their concatenation.
+  private static func missingMergeToken(
+    _ mergeLine: MergeLine, leftFound: Bool, rightFound: Bool, source: String
+  ) -> TokenizerError {
+    // Split on scalars, not Characters: a token may begin with a combining mark, which would
+    // fuse with the separating space into one Character.
+    let parts = mergeLine.text.unicodeScalars.split(separator: " ", omittingEmptySubsequences: false)
+    let left = parts.first.map { String(String.UnicodeScalarView($0)) } ?? ""
+    let right = parts.last.map { String(String.UnicodeScalarView($0)) } ?? ""
+    let token = !leftFound ? left : !rightFound ? right : left + right
+    return .mergeTokenMissing(source: source, line: mergeLine.line, token: token)
+  }
+
   /// The number of ids, 0..<vocabularySize (OPT: 50,265; its model has 50,272 embedding rows).
-  public var vocabularySize: Int { tokenStrings.count }
+  public var vocabularySize: Int { table.count }
 
   /// The id of a token given in byte-level form (`"Ġthe"`), or of a special token (`"</s>"`).
   public func id(of token: String) -> Int? {
-    idForToken[token].map(Int.init)
+    table.id(of: token).map(Int.init)
   }
 
   /// The byte-level form of a token (`"Ġthe"`), or nil for an id outside the vocabulary.
   public func token(of id: Int) -> String? {
-    guard tokenStrings.indices.contains(id) else { return nil }
-    return tokenStrings[id]
+    table.string(id)
   }
 
   /// The raw bytes a token stands for (possibly part of a UTF-8 sequence), or nil for an id
   /// outside the vocabulary.
   public func bytes(of id: Int) -> [UInt8]? {
-    guard tokenBytes.indices.contains(id) else { return nil }
-    return tokenBytes[id]
+    var bytes: [UInt8] = []
+    return table.appendBytes(of: id, to: &bytes) ? bytes : nil
   }
 
   /// Whether `id` is one of the special tokens this tokenizer was given.
@@ -207,7 +190,7 @@ public struct BPETokenizer: Sendable {
     bytes.reserveCapacity(ids.count * 4)
     for id in ids {
       if skippingSpecial, specialIDs.contains(id) { continue }
-      if let tokenBytes = self.bytes(of: id) { bytes.append(contentsOf: tokenBytes) }
+      table.appendBytes(of: id, to: &bytes)
     }
     return String(decoding: bytes, as: UTF8.self)
   }

@@ -54,6 +54,14 @@ enum ByteLevel {
     return String(scalars)
   }
 
+  /// Whether every scalar of `token` is in the table, so that it spells bytes (`bytes(forString:)`
+  /// is not nil).
+  static func isByteLevel(_ token: String) -> Bool {
+    token.unicodeScalars.allSatisfy { scalar in
+      Int(scalar.value) < byteForScalar.count && byteForScalar[Int(scalar.value)] >= 0
+    }
+  }
+
   /// The bytes a token string stands for, or nil if a scalar of it is outside the table (such
   /// tokens, e.g. added special tokens, stand for their own UTF-8).
   static func bytes(forString token: String) -> [UInt8]? {

@@ -17,6 +17,8 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
   case specialTokenOutOfRange(token: String, id: Int, vocabularySize: Int)
   /// A special token with empty text, which could never be matched.
   case emptySpecialToken(id: Int)
+  /// The token strings add up to more bytes than the tokenizer can index (4 GiB).
+  case vocabularyTooLarge(source: String, bytes: Int)
 
   public var description: String {
     switch self {
@@ -36,6 +38,8 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
       "The special token \(token.debugDescription) has id \(id), but the vocabulary has ids 0..<\(vocabularySize)."
     case .emptySpecialToken(let id):
       "The special token with id \(id) has empty text; give each special token its literal text."
+    case .vocabularyTooLarge(let source, let bytes):
+      "The vocabulary \(source) holds at least \(bytes) bytes of token strings, more than the 4 GiB a tokenizer can index; it is not a real vocabulary."
     }
   }
 }

@@ -84,8 +84,11 @@ struct BenchDecodeCommand: ParsableCommand {
     if let threads { Kernels.threadCount = threads }
     if fp32Activations { Kernels.quantizedActivations = false }
     let decoder: any DecoderModel
+    var weightFileBytes: Int?
     if let model {
-      decoder = try ModelOptions.parse(["--model", model]).load().model
+      let loaded = try ModelOptions.parse(["--model", model]).load()
+      decoder = loaded.model
+      weightFileBytes = Self.weightFileBytes(loaded.path)
     } else {
       guard random == "opt-125m" else { throw CLIError("--random knows only opt-125m") }
       let config = OPTConfig.opt125m
@@ -141,7 +144,7 @@ struct BenchDecodeCommand: ParsableCommand {
       instructionSet: Kernels.instructionSet,
       activations: Kernels.quantizedActivations ? "int16" : "fp32",
       prefillTokensPerSecond: prefillRates.median, decodeTokensPerSecond: decodeRate,
-      decodeRuns: decodeRates, peakRSSMiB: peakRSS,
+      decodeRuns: decodeRates, peakRSSMiB: peakRSS, weightFileBytes: weightFileBytes,
       weightBytesStored: footprint?.stored, weightBytesPerToken: footprint?.perToken,
       clientWeightBytesPerToken: footprint?.perToken(split: s).client,
       weightStreamGBps: footprint.map { Double($0.perToken) * decodeRate / 1e9 },
@@ -152,6 +155,22 @@ struct BenchDecodeCommand: ParsableCommand {
     } else {
       print(result.report)
     }
+  }
+
+  /// The size on disk of the checkpoint a model was loaded from: the `.gguf` itself, or the
+  /// weights file of a model directory (the one `Checkpoints.open` reads: safetensors first);
+  /// nil when unknown.
+  static func weightFileBytes(_ path: String) -> Int? {
+    func size(_ path: String) -> Int? {
+      (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+    guard isDirectory.boolValue else { return size(path) }
+    let directory = URL(fileURLWithPath: path)
+    return ["model.safetensors", "pytorch_model.bin"].lazy.compactMap {
+      size(directory.appendingPathComponent($0).path)
+    }.first
   }
 }
 
@@ -173,7 +192,11 @@ struct DecodeBenchResult: Encodable {
   var decodeTokensPerSecond: Double
   /// Every run's decode rate, in run order.
   var decodeRuns: [Double]
+  /// The process's peak resident set (ru_maxrss), taken before the bandwidth probe.
   var peakRSSMiB: Double
+  /// Size on disk of the checkpoint file (nil for the random model); the memory target is
+  /// peak RSS ≤ 1.3× this.
+  var weightFileBytes: Int?
   /// Bytes of weights the model holds; nil for a model that cannot say.
   var weightBytesStored: Int?
   /// Bytes of weights one decoded token reads (every matrix once, one embedding row).
@@ -198,6 +221,7 @@ struct DecodeBenchResult: Encodable {
     case decodeTokensPerSecond = "decode_tokens_per_second"
     case decodeRuns = "decode_tokens_per_second_runs"
     case peakRSSMiB = "peak_rss_mib"
+    case weightFileBytes = "weight_file_bytes"
     case weightBytesStored = "weight_bytes_stored"
     case weightBytesPerToken = "weight_bytes_per_token"
     case clientWeightBytesPerToken = "client_weight_bytes_per_token"
@@ -217,7 +241,12 @@ struct DecodeBenchResult: Encodable {
       String(
         format: "decode   %8.1f tok/s  (%d tokens; runs %@)", decodeTokensPerSecond, decodeTokens,
         decodeRuns.map { String(format: "%.1f", $0) }.joined(separator: " ")),
-      String(format: "peak RSS %8.1f MiB", peakRSSMiB),
+      String(format: "peak RSS %8.1f MiB", peakRSSMiB)
+        + (weightFileBytes.map {
+          String(
+            format: "  (%.2f× the checkpoint's %.1f MiB on disk)",
+            peakRSSMiB * 1_048_576 / Double(max($0, 1)), Double($0) / 1_048_576)
+        } ?? ""),
     ]
     if let stored = weightBytesStored, let perToken = weightBytesPerToken {
       lines.append(

@@ -92,4 +92,55 @@ private enum TinyVocabulary {
     let b = try #require(tokenizer.id(of: "b"))
     #expect(tokenizer.encode("a\u{4}b") == [a, b])
   }
+
+  @Test func repeatedStringsAndLiteralTokens() throws {
+    // 256 "ab", 257 "ab" again, 258 "日本" (outside the byte-level alphabet: its own UTF-8),
+    // 259 "Xy" given the special text "<|y|>", 260 "" (an empty string).
+    let tokens = ByteTokens.all + ["ab", "ab", "日本", "Xy", ""]
+    let tokenizer = try BPETokenizer(
+      tokens: tokens, merges: ["a b"], preTokenizer: .gpt2, specialTokens: ["<|y|>": 259])
+    #expect(tokenizer.vocabularySize == 261)
+    #expect(tokenizer.id(of: "ab") == 256)
+    #expect(tokenizer.token(of: 257) == "ab")
+    #expect(tokenizer.encode("ab") == [256])
+    #expect(tokenizer.id(of: "日本") == 258)
+    #expect(tokenizer.bytes(of: 258) == Array("日本".utf8))
+    #expect(tokenizer.token(of: 259) == "Xy")
+    #expect(tokenizer.bytes(of: 259) == Array("<|y|>".utf8))
+    #expect(tokenizer.id(of: "<|y|>") == nil)
+    #expect(tokenizer.id(of: "Xy") == 259)
+    #expect(tokenizer.id(of: "") == 260)
+    #expect(tokenizer.bytes(of: 260) == [])
+    #expect(tokenizer.bytes(of: 0x20) == [0x20])
+    #expect(tokenizer.bytes(of: 0xA0) == [0xA0])
+    #expect(tokenizer.bytes(of: 261) == nil)
+    #expect(tokenizer.bytes(of: -1) == nil)
+    #expect(tokenizer.token(of: 261) == nil)
+    #expect(tokenizer.id(of: "abc") == nil)
+    #expect(tokenizer.decode([258, 256, 259, 0x20]) == "日本ab<|y|> ")
+  }
+
+  @Test func namesTheMissingMergeToken() {
+    let tokens = ByteTokens.all + ["ab", "日"]
+    #expect(
+      throws: TokenizerError.mergeTokenMissing(
+        source: "tokenizer.ggml.merges", line: 2, token: "本")
+    ) {
+      try BPETokenizer(
+        tokens: tokens, merges: ["a b", "日 本"], preTokenizer: .gpt2, specialTokens: [:])
+    }
+    #expect(
+      throws: TokenizerError.mergeTokenMissing(
+        source: "tokenizer.ggml.merges", line: 1, token: "日a")
+    ) {
+      try BPETokenizer(tokens: tokens, merges: ["日 a"], preTokenizer: .gpt2, specialTokens: [:])
+    }
+    for bad in [" ab", "ab ", "ab", "a b c"] {
+      #expect(
+        throws: TokenizerError.malformedMerge(source: "tokenizer.ggml.merges", line: 1, text: bad)
+      ) {
+        try BPETokenizer(tokens: tokens, merges: [bad], preTokenizer: .gpt2, specialTokens: [:])
+      }
+    }
+  }
 }
