@@ -314,18 +314,6 @@ CK_AVX2 static inline __m256i productQ4Interleaved(const uint8_t *qs, __m256i xE
   return _mm256_add_epi32(_mm256_madd_epi16(even, xEven), _mm256_madd_epi16(odd, xOdd));
 }
 
-/// The 32-bit words (d, m as fp16) at `p`, `p + stride`, `p + 2·stride`, `p + 3·stride`,
-/// widened to 8 floats d₀ m₀ d₁ m₁ d₂ m₂ d₃ m₃.
-CK_AVX2 static inline __m256 scalePairs4(const uint8_t *p, size_t stride) {
-  int32_t w0, w1, w2, w3;
-  memcpy(&w0, p, 4);
-  memcpy(&w1, p + stride, 4);
-  memcpy(&w2, p + 2 * stride, 4);
-  memcpy(&w3, p + 3 * stride, 4);
-  __m128i v = _mm_insert_epi32(_mm_insert_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(w0), w1, 1), w2, 2), w3, 3);
-  return _mm256_cvtph_ps(v);
-}
-
 // Q4_1: per block, (d, m) of four rows times x's (d, Σx) pair give (d_w·d_x, m_w·Σx) in one
 // multiply; the odd lanes accumulate the offsets.
 CK_AVX2 static void rowsQ4_1AVX2(const uint8_t *w, size_t rowBytes, int64_t count,
@@ -340,7 +328,8 @@ CK_AVX2 static void rowsQ4_1AVX2(const uint8_t *w, size_t rowBytes, int64_t coun
       __m256i xEven = _mm256_loadu_si256((const __m256i *)(x->qp + 32 * b));
       __m256i xOdd = _mm256_loadu_si256((const __m256i *)(x->qp + 32 * b + 16));
       __m256 xs = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(x->dsum + 2 * b)));
-      __m256 p = _mm256_mul_ps(scalePairs4(row, rowBytes), xs);
+      // d₀ m₀ … d₃ m₃ of the four rows times x's (d, Σx).
+      __m256 p = _mm256_mul_ps(_mm256_cvtph_ps(ck_gather4x32(row, rowBytes)), xs);
       offsets = _mm256_add_ps(offsets, p);
       a0 = _mm256_fmadd_ps(LANE(p, 0), _mm256_cvtepi32_ps(productQ4Interleaved(row + 4, xEven, xOdd)), a0);
       a1 = _mm256_fmadd_ps(LANE(p, 2), _mm256_cvtepi32_ps(productQ4Interleaved(row + rowBytes + 4, xEven, xOdd)), a1);

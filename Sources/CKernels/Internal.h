@@ -27,4 +27,20 @@ void ck_parallel_for_always(ck_range_fn fn, void *context, int64_t count, int64_
 /// fp16 → fp32 for one value (portable).
 float ck_half_to_float(uint16_t bits);
 
+#if CK_X86
+#include <immintrin.h>
+#include <string.h>
+
+/// The 32-bit words at `p`, `p + stride`, `p + 2·stride`, `p + 3·stride`, as one vector (the
+/// scales of four blocks, or of one block in four rows).
+CK_AVX2 static inline __m128i ck_gather4x32(const uint8_t *p, size_t stride) {
+  uint32_t w0, w1, w2, w3;
+  memcpy(&w0, p, 4);
+  memcpy(&w1, p + stride, 4);
+  memcpy(&w2, p + 2 * stride, 4);
+  memcpy(&w3, p + 3 * stride, 4);
+  return _mm_set_epi64x((int64_t)((uint64_t)w3 << 32 | w2), (int64_t)((uint64_t)w1 << 32 | w0));
+}
+#endif
+
 #endif

@@ -126,16 +126,6 @@ CK_AVX2 static inline __m256 productQ4(const uint8_t *qs, const float *x) {
   return _mm256_add_ps(p0, p1);
 }
 
-/// The 32-bit words at `p`, `p + stride`, `p + 2·stride`, `p + 3·stride`, as one vector.
-CK_AVX2 static inline __m128i gather4x32(const uint8_t *p, int stride) {
-  uint32_t w0, w1, w2, w3;
-  memcpy(&w0, p, 4);
-  memcpy(&w1, p + stride, 4);
-  memcpy(&w2, p + 2 * stride, 4);
-  memcpy(&w3, p + 3 * stride, 4);
-  return _mm_set_epi64x((int64_t)((uint64_t)w3 << 32 | w2), (int64_t)((uint64_t)w1 << 32 | w0));
-}
-
 /// Lane `lane` of `v` in all eight lanes.
 #define LANE(v, lane) _mm256_permutevar8x32_ps((v), _mm256_set1_epi32(lane))
 
@@ -166,7 +156,7 @@ CK_AVX2 static float dotQ4_1(const uint8_t *w, const float *x, const float *sums
   __m256 a0 = _mm256_setzero_ps(), a1 = a0, offsets = a0;
   int64_t blocks = n / 32, b = 0;
   for (; b + 4 <= blocks; b += 4, w += 80, x += 128) {
-    __m256 dm = _mm256_cvtph_ps(gather4x32(w, 20));  // d₀ m₀ d₁ m₁ d₂ m₂ d₃ m₃
+    __m256 dm = _mm256_cvtph_ps(ck_gather4x32(w, 20));  // d₀ m₀ d₁ m₁ d₂ m₂ d₃ m₃
     offsets = _mm256_fmadd_ps(dm, _mm256_loadu_ps(sums + 2 * b), offsets);
     a0 = _mm256_fmadd_ps(LANE(dm, 0), productQ4(w + 4, x), a0);
     a1 = _mm256_fmadd_ps(LANE(dm, 2), productQ4(w + 24, x + 32), a1);
