@@ -224,16 +224,6 @@ CK_AVX2 static inline __m256 productQ4(Nibbles w, const int16_t *x) {
   return _mm256_cvtepi32_ps(_mm256_add_epi32(low, high));
 }
 
-/// The 16-bit words at `p`, `p + stride`, `p + 2·stride`, `p + 3·stride` as 4 floats (fp16).
-CK_AVX2 static inline __m128 halves4(const uint8_t *p, int stride) {
-  uint16_t h0, h1, h2, h3;
-  memcpy(&h0, p, 2);
-  memcpy(&h1, p + stride, 2);
-  memcpy(&h2, p + 2 * stride, 2);
-  memcpy(&h3, p + 3 * stride, 2);
-  return _mm_cvtph_ps(_mm_set_epi64x(0, (int64_t)((uint64_t)h3 << 48 | (uint64_t)h2 << 32 | (uint64_t)h1 << 16 | h0)));
-}
-
 /// Lane `lane` of `v` in all eight lanes.
 #define LANE(v, lane) _mm256_permutevar8x32_ps((v), _mm256_set1_epi32(lane))
 
@@ -247,7 +237,7 @@ CK_AVX2 static float dotQ4_0AVX2(const uint8_t *w, const ck_q16_row *x, int64_t 
   __m128 offsets = _mm_setzero_ps();
   int64_t blocks = cols / 32, b = 0;
   for (; b + 4 <= blocks; b += 4, w += 72) {
-    __m128 s4 = _mm_mul_ps(halves4(w, 18), _mm_loadu_ps(x->d + b));
+    __m128 s4 = _mm_mul_ps(ck_halves4(w, 18), _mm_loadu_ps(x->d + b));
     offsets = _mm_fmadd_ps(s4, _mm_loadu_ps(x->qsum + b), offsets);
     __m256 scales = _mm256_castps128_ps256(s4);
     const int16_t *q = x->q + 32 * b;

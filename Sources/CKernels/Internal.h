@@ -41,6 +41,14 @@ CK_AVX2 static inline __m128i ck_gather4x32(const uint8_t *p, size_t stride) {
   memcpy(&w3, p + 3 * stride, 4);
   return _mm_set_epi64x((int64_t)((uint64_t)w3 << 32 | w2), (int64_t)((uint64_t)w1 << 32 | w0));
 }
+
+/// The fp16 values at `p`, `p + stride`, `p + 2·stride`, `p + 3·stride`, widened to 4 floats
+/// (the scales of four Q8_0 or Q4_0 blocks).
+CK_AVX2 static inline __m128 ck_halves4(const uint8_t *p, size_t stride) {
+  uint16_t h[4];
+  for (int i = 0; i < 4; i++) memcpy(&h[i], p + (size_t)i * stride, 2);
+  return _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)h));
+}
 #endif
 
 #endif

@@ -135,9 +135,7 @@ CK_AVX2 static float dotQ8_0(const uint8_t *w, const float *x, const float *sums
   __m256 a0 = _mm256_setzero_ps(), a1 = a0;
   int64_t blocks = n / 32, b = 0;
   for (; b + 4 <= blocks; b += 4, w += 136, x += 128) {
-    uint16_t h[4];
-    for (int i = 0; i < 4; i++) memcpy(&h[i], w + 34 * i, 2);
-    __m256 d = _mm256_castps128_ps256(_mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)h)));
+    __m256 d = _mm256_castps128_ps256(ck_halves4(w, 34));
     a0 = _mm256_fmadd_ps(LANE(d, 0), productQ8(w + 2, x), a0);
     a1 = _mm256_fmadd_ps(LANE(d, 1), productQ8(w + 36, x + 32), a1);
     a0 = _mm256_fmadd_ps(LANE(d, 2), productQ8(w + 70, x + 64), a0);
@@ -177,9 +175,7 @@ CK_AVX2 static float dotQ4_0(const uint8_t *w, const float *x, const float *sums
   __m128 offsets = _mm_setzero_ps();
   int64_t blocks = n / 32, b = 0;
   for (; b + 4 <= blocks; b += 4, w += 72, x += 128) {
-    uint16_t h[4];
-    for (int i = 0; i < 4; i++) memcpy(&h[i], w + 18 * i, 2);
-    __m128 d4 = _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)h));  // d₀ d₁ d₂ d₃
+    __m128 d4 = ck_halves4(w, 18);  // d₀ d₁ d₂ d₃
     offsets = _mm_fmadd_ps(d4, _mm_loadu_ps(sums + b), offsets);
     __m256 d = _mm256_castps128_ps256(d4);
     a0 = _mm256_fmadd_ps(LANE(d, 0), productQ4(w + 2, x), a0);

@@ -4,26 +4,18 @@
 /// the ninth is bit 7 of byte 1. A multi-bit value is written from its most significant bit
 /// down, so `write(0b101, count: 3)` then `write(0b11111, count: 5)` gives the byte 0b1011_1111.
 /// `finish()` pads the last byte with zero bits.
-///
-/// Noncopyable over a manually managed buffer: a Swift array would check uniqueness and
-/// capacity on every append.
 struct BitWriter: ~Copyable {
-  private var storage: UnsafeMutablePointer<UInt8>
-  private var capacity: Int
-  private var byteCount = 0
+  private var sink: ByteSink
   /// Bits not yet moved to the buffer, right-aligned; fewer than 32 between calls.
   private var pending: UInt64 = 0
   private var pendingCount = 0
 
   init(reservingBytes requested: Int = 64) {
-    capacity = max(16, requested)
-    storage = .allocate(capacity: capacity)
+    sink = ByteSink(reservingBytes: requested)
   }
 
-  deinit { storage.deallocate() }
-
   /// Bits written so far (excluding the final padding).
-  var bitCount: Int { 8 * byteCount + pendingCount }
+  var bitCount: Int { 8 * sink.count + pendingCount }
 
   @inline(__always)
   mutating func write(_ bit: Bool) {
@@ -41,19 +33,9 @@ struct BitWriter: ~Copyable {
     if pendingCount >= 32 {
       pendingCount &-= 32
       let word = UInt32(truncatingIfNeeded: pending &>> UInt64(truncatingIfNeeded: pendingCount))
-      if byteCount &+ 4 > capacity { grow() }
-      UnsafeMutableRawPointer(storage + byteCount).storeBytes(of: word.bigEndian, as: UInt32.self)
-      byteCount &+= 4
+      sink.append(bigEndian: word)
       pending &= (1 &<< UInt64(truncatingIfNeeded: pendingCount)) &- 1
     }
-  }
-
-  private mutating func grow() {
-    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
-    larger.update(from: storage, count: byteCount)
-    storage.deallocate()
-    storage = larger
-    capacity *= 2
   }
 
   /// Writes `count` copies of `bit`.
@@ -69,7 +51,7 @@ struct BitWriter: ~Copyable {
 
   /// The bytes, with the last one padded by zero bits.
   consuming func finish() -> [UInt8] {
-    var out = Array(UnsafeBufferPointer(start: storage, count: byteCount))
+    var out = sink.bytes()
     var left = pendingCount
     while left >= 8 {
       left -= 8

@@ -30,16 +30,11 @@ struct RangeEncoder: ~Copyable {
   /// integer part, always 0, and is dropped by `finish()`.
   private var cache: UInt8 = 0
   private var pendingFF = 0
-  private var storage: UnsafeMutablePointer<UInt8>
-  private var capacity: Int
-  private var count = 0
+  private var sink: ByteSink
 
   init(reservingBytes requested: Int = 64) {
-    capacity = max(16, requested)
-    storage = .allocate(capacity: capacity)
+    sink = ByteSink(reservingBytes: requested)
   }
-
-  deinit { storage.deallocate() }
 
   /// Encodes the symbol occupying [cumulative, cumulative + frequency) out of `total`.
   @inline(__always)
@@ -119,9 +114,9 @@ struct RangeEncoder: ~Copyable {
   private mutating func shiftLow() {
     if low < (0xFF &<< 48) || low > Self.mask {
       let carry = UInt8(truncatingIfNeeded: low &>> Self.windowBits)
-      put(cache &+ carry)
+      sink.append(cache &+ carry)
       while pendingFF > 0 {
-        put(0xFF &+ carry)
+        sink.append(0xFF &+ carry)
         pendingFF &-= 1
       }
       cache = UInt8(truncatingIfNeeded: low &>> 48)
@@ -129,21 +124,6 @@ struct RangeEncoder: ~Copyable {
       pendingFF &+= 1
     }
     low = (low &<< 8) & Self.mask
-  }
-
-  @inline(__always)
-  private mutating func put(_ byte: UInt8) {
-    if count == capacity { grow() }
-    storage[count] = byte
-    count &+= 1
-  }
-
-  private mutating func grow() {
-    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
-    larger.update(from: storage, count: count)
-    storage.deallocate()
-    storage = larger
-    capacity *= 2
   }
 
   /// The point of [low, low + range) that ends the message, as its offset from low: the
@@ -160,13 +140,13 @@ struct RangeEncoder: ~Copyable {
     low &+= Self.termination(low: low)
     shiftLow()
     // Flush the cache and pending bytes (the shift above consumed any carry).
-    put(cache)
+    sink.append(cache)
     while pendingFF > 0 {
-      put(0xFF)
+      sink.append(0xFF)
       pendingFF &-= 1
     }
     // Byte 0 of the buffer is the integer part (always 0).
-    return Array(UnsafeBufferPointer(start: storage + 1, count: count - 1))
+    return sink.bytes(from: 1)
   }
 
   /// Bits an order-`k` Exp-Golomb code spends on `value`.
