@@ -62,7 +62,7 @@ public enum CodecFuzzHarness {
           "\(spec) reports distortion \(e.stats.distortion) but the decoder gives \(distortion)"
       }
       guard e.stats.totalBits == 8 * e.bytes.count else { return "\(spec) miscounts its bits" }
-      if case .slicer(let b, _) = spec {
+      if case .slicer(let b, _, _) = spec {
         guard distortion <= b else { return "\(spec) broke its budget: distortion \(distortion)" }
         guard codec.encode(x).bytes == e.bytes else { return "\(spec) is not deterministic" }
       }

@@ -7,7 +7,7 @@
 /// | `fp32`, `fp16`, `bf16` | every entry as a float of that width |
 /// | `int8` | per-vector absmax scale (fp32) + one signed byte per entry |
 /// | `topk:FRACTION:BITS` | keep the round(FRACTION·d) largest-magnitude entries, `BITS`-bit uniform values |
-/// | `slicer:BUDGET[:g=GROUPS]` | SLICER with distortion budget ‖x−x̂‖²/‖x‖² ≤ BUDGET, at most GROUPS magnitude groups per sign (default 8) |
+/// | `slicer:BUDGET[:g=GROUPS][:m=MEASURE]` | SLICER with distortion budget ‖x−x̂‖²/‖x‖² ≤ BUDGET (`m=rel`, the default) or ‖x−x̂‖²/d ≤ BUDGET (`m=mse`), at most GROUPS magnitude groups per sign (default 8) |
 public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
   case none
   case fp32
@@ -16,12 +16,15 @@ public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
   case int8
   /// `fraction` ∈ (0, 1], `bits` ∈ 1…16.
   case topK(fraction: Double, bits: Int)
-  /// `budget` ≥ 0 (finite), `maxGroups` ∈ 1…`SlicerFormat.maxGroups`.
-  case slicer(budget: Double, maxGroups: Int = SlicerFormat.defaultMaxGroups)
+  /// `budget` ≥ 0 (finite), `maxGroups` ∈ 1…`SlicerFormat.maxGroups`; `measure` is what the
+  /// budget bounds (the decoder does not need it: it only changes the encoder's choice).
+  case slicer(
+    budget: Double, maxGroups: Int = SlicerFormat.defaultMaxGroups,
+    measure: DistortionMeasure = .relative)
 
   /// The forms `init(parsing:)` accepts, for error messages and help text.
   public static let validForms =
-    "none, fp32, fp16, bf16, int8, topk:FRACTION:BITS (e.g. topk:0.25:4), slicer:BUDGET[:g=GROUPS] (e.g. slicer:1e-3, slicer:0.01:g=4)"
+    "none, fp32, fp16, bf16, int8, topk:FRACTION:BITS (e.g. topk:0.25:4), slicer:BUDGET[:g=GROUPS][:m=rel|mse] (e.g. slicer:1e-3, slicer:0.01:g=4, slicer:0.3:m=mse)"
 
   /// Parses the canonical strings above. Surrounding whitespace and letter case are ignored.
   public init(parsing text: String) throws(CodecError) {
@@ -67,10 +70,15 @@ public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
         throw fail("slicer BUDGET '\(fields[1])' must be a finite number ≥ 0, e.g. 1e-3")
       }
       var maxGroups = SlicerFormat.defaultMaxGroups
+      var measure = DistortionMeasure.relative
+      var seen: Set<String> = []
       for option in fields.dropFirst(2) {
         let pair = option.split(separator: "=", maxSplits: 1).map(String.init)
         guard pair.count == 2 else {
-          throw fail("slicer option '\(option)' must look like KEY=VALUE (known keys: g)")
+          throw fail("slicer option '\(option)' must look like KEY=VALUE (known keys: g, m)")
+        }
+        guard seen.insert(pair[0]).inserted else {
+          throw fail("slicer option '\(pair[0])' is given twice")
         }
         switch pair[0] {
         case "g":
@@ -78,11 +86,17 @@ public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
             throw fail("slicer g '\(pair[1])' must be an integer in 1…\(SlicerFormat.maxGroups)")
           }
           maxGroups = g
+        case "m":
+          guard let m = DistortionMeasure(rawValue: pair[1]) else {
+            throw fail(
+              "slicer m '\(pair[1])' must be rel (‖x−x̂‖²/‖x‖², the default) or mse (‖x−x̂‖²/d)")
+          }
+          measure = m
         default:
-          throw fail("unknown slicer option '\(pair[0])' (known keys: g)")
+          throw fail("unknown slicer option '\(pair[0])' (known keys: g, m)")
         }
       }
-      self = .slicer(budget: budget, maxGroups: maxGroups)
+      self = .slicer(budget: budget, maxGroups: maxGroups, measure: measure)
     default:
       let known = ["none", "fp32", "fp16", "bf16", "int8", "topk", "slicer"]
       let nearest = known.min { editDistance($0, name) < editDistance($1, name) }!
@@ -100,10 +114,26 @@ public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
     case .bf16: "bf16"
     case .int8: "int8"
     case .topK(let fraction, let bits): "topk:\(fraction):\(bits)"
-    case .slicer(let budget, let maxGroups):
-      maxGroups == SlicerFormat.defaultMaxGroups
-        ? "slicer:\(budget)" : "slicer:\(budget):g=\(maxGroups)"
+    case .slicer(let budget, let maxGroups, let measure):
+      "slicer:\(budget)"
+        + (maxGroups == SlicerFormat.defaultMaxGroups ? "" : ":g=\(maxGroups)")
+        + (measure == .relative ? "" : ":m=\(measure.rawValue)")
     }
+  }
+
+  /// The same spec with another SLICER budget (its groups and measure kept); other codecs
+  /// become `slicer:BUDGET`.
+  public func withSlicerBudget(_ budget: Double) -> CodecSpec {
+    if case .slicer(_, let maxGroups, let measure) = self {
+      return .slicer(budget: budget, maxGroups: maxGroups, measure: measure)
+    }
+    return .slicer(budget: budget)
+  }
+
+  /// The SLICER budget, or nil for the other codecs.
+  public var slicerBudget: Double? {
+    if case .slicer(let budget, _, _) = self { return budget }
+    return nil
   }
 
   /// True for `none`: the tail gets the floats themselves; no real link is modelled.
@@ -120,8 +150,8 @@ public enum CodecSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
     case .int8: Int8AbsmaxCodec()
     case .topK(let fraction, let bits):
       TopKUniformCodec(fraction: fraction, bits: bits)
-    case .slicer(let budget, let maxGroups):
-      SlicerFeatureCodec(budget: budget, maxGroups: maxGroups)
+    case .slicer(let budget, let maxGroups, let measure):
+      SlicerFeatureCodec(budget: budget, maxGroups: maxGroups, measure: measure)
     }
   }
 }

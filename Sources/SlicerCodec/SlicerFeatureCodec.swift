@@ -1,7 +1,7 @@
 /// SLICER (ATKF + MS + ABQ) behind the `FeatureCodec` interface.
 ///
-/// The contract: the vector the decoder returns has relative squared error ≤ `budget`, for
-/// every input. The encoder makes it true by construction and checks it: it rebuilds the
+/// The contract: the vector the decoder returns has distortion ≤ `budget` under `measure`
+/// (relative squared error by default, or the mean squared error), for every input. The encoder makes it true by construction and checks it: it rebuilds the
 /// decoder's output from the message (`SparseMessage.reconstruction`, the decoder's own
 /// arithmetic; debug builds also decode the bytes and assert they agree bit for bit) and
 /// measures the distortion; if rounding ever pushes a sparse message over budget it retries
@@ -21,21 +21,24 @@
 ///
 /// Inputs: non-finite entries (NaN, ±∞) make the relative error meaningless, so such vectors
 /// go out in the lossless fp32 mode and the tail sees exactly what the head produced.
-/// A zero vector, or any vector when budget ≥ 1, is the one-byte zero message.
+/// A zero vector, or any vector that zero reconstructs within budget (every vector when a
+/// relative budget is ≥ 1), is the one-byte zero message.
 struct SlicerFeatureCodec: FeatureCodec {
   let budget: Double
   let maxGroups: Int
+  let measure: DistortionMeasure
   /// Scratch memory reused across calls (shared by copies of this value).
   private let workspaces = SlicerWorkspacePool()
 
-  init(budget: Double, maxGroups: Int) {
+  init(budget: Double, maxGroups: Int, measure: DistortionMeasure = .relative) {
     precondition(budget.isFinite && budget >= 0, "slicer budget must be finite and ≥ 0")
     precondition((1...SlicerFormat.maxGroups).contains(maxGroups), "slicer maxGroups out of range")
     self.budget = budget
     self.maxGroups = maxGroups
+    self.measure = measure
   }
 
-  var spec: CodecSpec { .slicer(budget: budget, maxGroups: maxGroups) }
+  var spec: CodecSpec { .slicer(budget: budget, maxGroups: maxGroups, measure: measure) }
 
   func encode(_ x: [Float]) -> EncodedFeature {
     precondition(x.count <= CodecLimits.maxDimension, "vector wider than CodecLimits.maxDimension")
@@ -54,9 +57,12 @@ struct SlicerFeatureCodec: FeatureCodec {
       energy += Double(v) * Double(v)
     }
     if !finite { return dense(x, mode: .fp32) }
-    if energy == 0 || budget >= 1 { return zero(x) }
+    // Zero meets the budget: the same arithmetic as the measure's (energy is its error sum).
+    let zeroFits = measure == .relative ? budget >= 1 : energy / Double(x.count) <= budget
+    if energy == 0 || zeroFits { return zero(x) }
+    let allowed = measure.allowedError(budget: budget, energy: energy, dimension: x.count)
 
-    if let sparse = workspaces.with({ sparse(x, energy: energy, workspace: $0) }) {
+    if let sparse = workspaces.with({ sparse(x, allowedError: allowed, workspace: $0) }) {
       return sparse
     }
     return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
@@ -64,7 +70,9 @@ struct SlicerFeatureCodec: FeatureCodec {
 
   /// The sparse message for `x`, or nil when a dense one is smaller or meets the budget
   /// where no sparse one did.
-  private func sparse(_ x: [Float], energy: Double, workspace: SlicerWorkspace) -> EncodedFeature? {
+  private func sparse(_ x: [Float], allowedError: Double, workspace: SlicerWorkspace)
+    -> EncodedFeature?
+  {
     let d = x.count
     x.withUnsafeBufferPointer { workspace.load($0) }
     let planner = SlicerPlanner(streams: workspace.streams, dimension: d, maxGroups: maxGroups)
@@ -72,7 +80,7 @@ struct SlicerFeatureCodec: FeatureCodec {
     let decoded = workspace.decoded.baseAddress!
     // Aim a hair under the budget so the decoder-side sum (different order) stays within it;
     // the self-check below is what guarantees it.
-    var target = budget * energy * (1 - 1e-9)
+    var target = allowedError * (1 - 1e-9)
     for _ in 0..<4 {
       guard let (allocator, plan) = planner.plan(allowedError: target) else { break }
       allocator.fill(plan, slots: slots, decoded: decoded)
@@ -82,14 +90,15 @@ struct SlicerFeatureCodec: FeatureCodec {
         (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern)
           == Array(UnsafeBufferPointer(start: decoded, count: d)).map(\.bitPattern),
         "slicer decoder disagrees with the encoder's reconstruction")
-      let distortion = x.withUnsafeBufferPointer {
-        Distortion.relativeSquaredError($0, decoded)
-      }
+      let distortion = x.withUnsafeBufferPointer { measure.of($0, decoded) }
       if distortion <= budget {
         // Dense messages are 1 + 2d (fp16) or 1 + 4d (fp32) bytes; take the smallest that fits.
         if bytes.count > 1 + 4 * d { return nil }
         if bytes.count < 1 + 2 * d || !denseFits(x, .fp16) {
-          return sparseResult(bytes, plan: plan, distortion: distortion)
+          let relative = x.withUnsafeBufferPointer {
+            Distortion.relativeSquaredError($0, decoded)
+          }
+          return sparseResult(bytes, plan: plan, distortion: relative)
         }
         return nil
       }
@@ -149,7 +158,7 @@ struct SlicerFeatureCodec: FeatureCodec {
   private func denseFits(_ x: [Float], _ format: DenseFloatCodec.Format) -> Bool {
     let decoded = DenseFloatCodec.unpack(
       denseBytes(x, format), count: x.count, format: format, offset: 1)
-    return Distortion.relativeSquaredError(x, decoded) <= budget
+    return measure.of(x, decoded) <= budget
   }
 
   private func dense(_ x: [Float], mode: DenseFloatCodec.Format) -> EncodedFeature {

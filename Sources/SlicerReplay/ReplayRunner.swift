@@ -95,9 +95,7 @@ private struct RunState {
   mutating func apply(_ directive: PromptDirective, line: Int) throws {
     switch directive {
     case .budget(let budget):
-      var groups = SlicerFormat.defaultMaxGroups
-      if case .slicer(_, let current) = settings.codec { groups = current }
-      try setCodec(.slicer(budget: budget, maxGroups: groups))
+      try setCodec(settings.codec.withSlicerBudget(budget))
     case .codec(let spec):
       try setCodec(spec)
     case .split(let split):

@@ -7,8 +7,10 @@ import SlicerCodec
 public struct BudgetStepper: Equatable, Sendable {
   public static let defaultBudget = 1e-3
   public static let defaultFactor = 10.0.squareRoot()
-  /// The budget never leaves [1e-6, 1] by stepping (1 is "send nothing").
+  /// A relative budget never leaves [1e-6, 1] by stepping (1 is "send nothing").
   public static let range = 1e-6...1.0
+  /// A mean-squared-error budget is in the hidden state's units, so it has no natural top.
+  public static let meanSquaredRange = 1e-6...1e6
 
   public let factor: Double
 
@@ -18,16 +20,20 @@ public struct BudgetStepper: Equatable, Sendable {
   }
 
   /// The codec after one step: `direction` −1 lowers the budget (more bits, less distortion),
-  /// +1 raises it. A codec that is not SLICER becomes SLICER at the default budget.
+  /// +1 raises it. A codec that is not SLICER becomes SLICER at the default budget; SLICER
+  /// keeps its groups and measure.
   public func step(_ codec: CodecSpec, direction: Int) -> CodecSpec {
-    guard case .slicer(let budget, let groups) = codec else {
+    guard case .slicer(let budget, _, let measure) = codec else {
       return .slicer(budget: Self.defaultBudget)
     }
-    return .slicer(budget: step(budget: budget, direction: direction), maxGroups: groups)
+    let range = measure == .relative ? Self.range : Self.meanSquaredRange
+    return codec.withSlicerBudget(step(budget: budget, direction: direction, within: range))
   }
 
-  public func step(budget: Double, direction: Int) -> Double {
-    let lower = Self.range.lowerBound
+  public func step(budget: Double, direction: Int, within range: ClosedRange<Double> = range)
+    -> Double
+  {
+    let lower = range.lowerBound
     guard budget >= lower else { return direction > 0 ? lower : budget }
     let exponent = log(budget) / log(factor)
     let onGrid = abs(exponent - exponent.rounded()) < 0.02
@@ -35,7 +41,7 @@ public struct BudgetStepper: Equatable, Sendable {
       onGrid
       ? pow(factor, exponent.rounded() + Double(direction.signum()))
       : budget * pow(factor, Double(direction.signum()))
-    return min(max(Self.roundedToThreeDigits(next), lower), Self.range.upperBound)
+    return min(max(Self.roundedToThreeDigits(next), lower), range.upperBound)
   }
 
   /// `x` rounded to three significant digits (3.16227… → 3.16), for budgets that read well.
@@ -45,17 +51,17 @@ public struct BudgetStepper: Equatable, Sendable {
   }
 }
 
-/// The F6 key: cycles through the codecs worth comparing, returning to SLICER at the budget it
-/// last had.
+/// The F6 key: cycles through the codecs worth comparing, returning to SLICER as it last was
+/// (budget, groups and measure).
 public enum CodecCycle {
   public static let baselines: [CodecSpec] = [.topK(fraction: 0.25, bits: 4), .int8, .fp16, .none]
 
-  /// The codec after `current`: SLICER → top-K → int8 → fp16 → none → SLICER (at `slicerBudget`).
-  public static func next(after current: CodecSpec, slicerBudget: Double) -> CodecSpec {
+  /// The codec after `current`: SLICER → top-K → int8 → fp16 → none → `slicer`.
+  public static func next(after current: CodecSpec, slicer: CodecSpec) -> CodecSpec {
     if case .slicer = current { return baselines[0] }
     if let index = baselines.firstIndex(of: current), index + 1 < baselines.count {
       return baselines[index + 1]
     }
-    return .slicer(budget: slicerBudget)
+    return slicer
   }
 }

@@ -142,7 +142,7 @@ public final class ChatApp {
       apply(split: next)
     case .nextCodec:
       guard let codec = state.codec else { return notLoaded() }
-      apply(codec: CodecCycle.next(after: codec, slicerBudget: state.lastSlicerBudget))
+      apply(codec: CodecCycle.next(after: codec, slicer: state.lastSlicer))
     case .stopGeneration:
       engine.control.requestStop()
     case .clearInput:
@@ -235,10 +235,8 @@ public final class ChatApp {
   private func run(_ command: SlashCommand) {
     switch command {
     case .budget(let budget):
-      guard state.codec != nil else { return notLoaded() }
-      var groups = SlicerFormat.defaultMaxGroups
-      if case .slicer(_, let g)? = state.codec { groups = g }
-      apply(codec: .slicer(budget: budget, maxGroups: groups))
+      guard let codec = state.codec else { return notLoaded() }
+      apply(codec: codec.withSlicerBudget(budget))
     case .split(let split):
       guard let model = state.model else { return notLoaded() }
       guard (0...model.layerCount).contains(split) else {

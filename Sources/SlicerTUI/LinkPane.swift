@@ -93,8 +93,10 @@ struct LinkPane {
 
   private func budgetSpans(_ codec: CodecSpec?) -> [(String, Style)] {
     switch codec {
-    case .slicer(let budget, _)?:
+    case .slicer(let budget, _, .relative)?:
       return [(Format.budget(budget), .value), (" (\(Format.decibels(budget)))", .label)]
+    case .slicer(let budget, _, .meanSquared)?:
+      return [(Format.budget(budget), .value), (" (mean squared error)", .label)]
     case CodecSpec.none?:
       return [("none", .label), (" (floats, no codec)", .label)]
     case let codec?:

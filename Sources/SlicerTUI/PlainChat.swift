@@ -94,7 +94,8 @@ public struct PlainChat {
   private func run(_ command: SlashCommand, _ driver: inout ChatDriver) {
     do throws(ChatError) {
       switch command {
-      case .budget(let budget): Self.note(try driver.setCodec(.slicer(budget: budget)))
+      case .budget(let budget):
+        Self.note(try driver.setCodec(driver.settings.codec.withSlicerBudget(budget)))
       case .split(let split): Self.note(try driver.setSplit(split))
       case .codec(let codec): Self.note(try driver.setCodec(codec))
       case .server(let endpoint): Self.note(try driver.connect(endpoint))

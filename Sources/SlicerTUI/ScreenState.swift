@@ -21,7 +21,8 @@ public struct ScreenState: Sendable {
   public var quitArmed = false
   public var scroll = ChatScroll.following
   /// SLICER's budget before F6 moved to a baseline, to come back to.
-  public var lastSlicerBudget = BudgetStepper.defaultBudget
+  /// The SLICER setting F6 returns to.
+  public var lastSlicer = CodecSpec.slicer(budget: BudgetStepper.defaultBudget)
 
   public init(modelNotice: String? = nil) {
     self.modelNotice = modelNotice
@@ -99,7 +100,7 @@ public struct ScreenState: Sendable {
   /// Shows a codec chosen by a key at once, before the engine confirms it.
   public mutating func showRequestedCodec(_ codec: CodecSpec) {
     settings?.codec = codec
-    if case .slicer(let budget, _) = codec { lastSlicerBudget = budget }
+    if codec.slicerBudget != nil { lastSlicer = codec }
   }
 
   public mutating func showRequestedSplit(_ split: Int) {
@@ -113,7 +114,7 @@ public struct ScreenState: Sendable {
 
   private mutating func setSettings(_ new: ChatSettings) {
     settings = new
-    if case .slicer(let budget, _) = new.codec { lastSlicerBudget = budget }
+    if new.codec.slicerBudget != nil { lastSlicer = new.codec }
   }
 
   private mutating func appendToAnswer(_ piece: String) {

@@ -18,7 +18,7 @@ import Testing
     let slicer = rows.filter { if case .slicer = $0.spec { true } else { false } }
     #expect(zip(slicer, slicer.dropFirst()).allSatisfy { $0.meanBits > $1.meanBits })
     for row in slicer {
-      if case .slicer(let budget, _) = row.spec { #expect(row.maxDistortion <= budget) }
+      if let budget = row.spec.slicerBudget { #expect(row.maxDistortion <= budget) }
     }
   }
 

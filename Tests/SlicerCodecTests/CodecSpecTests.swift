@@ -9,6 +9,8 @@ import Testing
     ("slicer:0.001", .slicer(budget: 1e-3)),
     ("slicer:0.01:g=4", .slicer(budget: 0.01, maxGroups: 4)),
     ("slicer:0.0", .slicer(budget: 0)),
+    ("slicer:0.3:m=mse", .slicer(budget: 0.3, measure: .meanSquared)),
+    ("slicer:0.01:g=4:m=mse", .slicer(budget: 0.01, maxGroups: 4, measure: .meanSquared)),
   ])
   func canonicalStringsRoundTrip(text: String, spec: CodecSpec) throws {
     #expect(try CodecSpec(parsing: text) == spec)
@@ -23,6 +25,10 @@ import Testing
     #expect(try CodecSpec(parsing: "slicer:0.5:g=8").description == "slicer:0.5")
     #expect(CodecSpec.slicer(budget: 1e-5).description == "slicer:1e-05")
     #expect(try CodecSpec(parsing: "slicer:1e-05") == .slicer(budget: 1e-5))
+    #expect(try CodecSpec(parsing: "slicer:0.3:m=rel").description == "slicer:0.3")
+    #expect(
+      try CodecSpec(parsing: "slicer:0.3:M=MSE:g=2")
+        == .slicer(budget: 0.3, maxGroups: 2, measure: .meanSquared))
   }
 
   @Test(arguments: [
@@ -39,8 +45,10 @@ import Testing
     ("slicer:inf", "slicer BUDGET 'inf' must be a finite number ≥ 0, e.g. 1e-3"),
     ("slicer:1e-3:g=0", "slicer g '0' must be an integer in 1…16"),
     ("slicer:1e-3:g=17", "slicer g '17' must be an integer in 1…16"),
-    ("slicer:1e-3:q=2", "unknown slicer option 'q' (known keys: g)"),
-    ("slicer:1e-3:4", "slicer option '4' must look like KEY=VALUE (known keys: g)"),
+    ("slicer:1e-3:q=2", "unknown slicer option 'q' (known keys: g, m)"),
+    ("slicer:1e-3:4", "slicer option '4' must look like KEY=VALUE (known keys: g, m)"),
+    ("slicer:1e-3:m=abs", "slicer m 'abs' must be rel (‖x−x̂‖²/‖x‖², the default) or mse (‖x−x̂‖²/d)"),
+    ("slicer:1e-3:g=2:g=3", "slicer option 'g' is given twice"),
     ("topk:0.25", "topk needs exactly two parameters, FRACTION and BITS, as in topk:0.25:4"),
     ("topk:0:4", "topk FRACTION '0' must be a number in (0, 1]"),
     ("topk:1.5:4", "topk FRACTION '1.5' must be a number in (0, 1]"),
@@ -57,13 +65,14 @@ import Testing
     let message = CodecError.invalidSpec(spec: "slicr", reason: "unknown codec 'slicr'").description
     #expect(
       message
-        == "invalid codec 'slicr': unknown codec 'slicr'. Valid forms: none, fp32, fp16, bf16, int8, topk:FRACTION:BITS (e.g. topk:0.25:4), slicer:BUDGET[:g=GROUPS] (e.g. slicer:1e-3, slicer:0.01:g=4)"
+        == "invalid codec 'slicr': unknown codec 'slicr'. Valid forms: none, fp32, fp16, bf16, int8, topk:FRACTION:BITS (e.g. topk:0.25:4), slicer:BUDGET[:g=GROUPS][:m=rel|mse] (e.g. slicer:1e-3, slicer:0.01:g=4, slicer:0.3:m=mse)"
     )
   }
 
   @Test func everySpecMakesACodecThatReportsItsSpec() throws {
     for text in [
       "none", "fp32", "fp16", "bf16", "int8", "topk:0.25:4", "slicer:0.001", "slicer:0.01:g=4",
+      "slicer:0.3:m=mse",
     ] {
       let spec = try CodecSpec(parsing: text)
       #expect(spec.makeCodec().spec == spec)

@@ -43,6 +43,45 @@ import Testing
     }
   }
 
+  /// The mean-squared-error measure keeps the same contract: budgets from far below to above
+  /// the vector's own mean square (where the zero message meets them).
+  @Test(arguments: SyntheticFeatures.Kind.allCases)
+  func meanSquaredBudgetsHoldAndSmallerOnesNeverCostFewerBits(kind: SyntheticFeatures.Kind) throws {
+    var rng = SplitMix64(seed: 5000 + UInt64(SyntheticFeatures.Kind.allCases.firstIndex(of: kind)!))
+    for d in [1, 3, 100, 576, 768] {
+      let x = SyntheticFeatures.vector(kind, dimension: d, rng: &rng)
+      let meanSquare = x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(d)
+      var most = 0
+      for factor in [2, 1, 0.5, 0.1, 1e-2, 1e-3, 1e-4, 1e-5] {
+        let budget = meanSquare * factor
+        let codec = CodecSpec.slicer(budget: budget, measure: .meanSquared).makeCodec()
+        let e = codec.encode(x)
+        let decoded = try codec.decode(e.bytes, dimension: d)
+        let mse = Distortion.meanSquaredError(x, decoded)
+        #expect(mse <= budget, "\(kind) d=\(d) budget=\(budget)")
+        #expect(Distortion.relativeSquaredError(x, decoded) == e.stats.distortion)
+        if factor >= 1 { #expect(e.stats.mode == "zero") }
+        #expect(e.stats.totalBits >= most - 8, "\(kind) d=\(d) budget=\(budget)")
+        most = max(most, e.stats.totalBits)
+        #expect(codec.encode(x).bytes == e.bytes)
+      }
+    }
+  }
+
+  /// What the measure is for: a vector 100× the size of another gets the same absolute error
+  /// bound, where the relative measure lets its error grow 10,000×.
+  @Test func aMeanSquaredBudgetBoundsTheAbsoluteErrorOfLargeVectors() throws {
+    var rng = SplitMix64(seed: 6000)
+    let x = SyntheticFeatures.vector(.gaussian, dimension: 576, rng: &rng)
+    let large = x.map { $0 * 100 }
+    let mse = CodecSpec.slicer(budget: 1e-2, measure: .meanSquared).makeCodec()
+    let small = try mse.decode(mse.encode(x).bytes, dimension: 576)
+    let big = try mse.decode(mse.encode(large).bytes, dimension: 576)
+    #expect(Distortion.meanSquaredError(x, small) <= 1e-2)
+    #expect(Distortion.meanSquaredError(large, big) <= 1e-2)
+    #expect(mse.encode(large).stats.totalBits > mse.encode(x).stats.totalBits)
+  }
+
   @Test func encodingIsDeterministic() {
     var rng = SplitMix64(seed: 3000)
     for kind in SyntheticFeatures.Kind.allCases {

@@ -41,6 +41,17 @@ struct BudgetStepperTests {
         == .slicer(budget: 0.00316, maxGroups: 4))
   }
 
+  @Test func aMeanSquaredBudgetKeepsItsMeasureAndIsNotCappedAtOne() {
+    let mse = CodecSpec.slicer(budget: 1, measure: .meanSquared)
+    #expect(stepper.step(mse, direction: 1) == .slicer(budget: 3.16, measure: .meanSquared))
+    #expect(stepper.step(mse, direction: -1) == .slicer(budget: 0.316, measure: .meanSquared))
+    #expect(
+      stepper.step(.slicer(budget: 1e6, measure: .meanSquared), direction: 1)
+        == .slicer(budget: 1e6, measure: .meanSquared))
+    // The relative measure stops at 1, which already sends nothing.
+    #expect(stepper.step(.slicer(budget: 1), direction: 1) == .slicer(budget: 1))
+  }
+
   @Test func aFactorBelowOneFallsBackToRootTen() {
     #expect(BudgetStepper(factor: 0.5).factor == BudgetStepper.defaultFactor)
   }
@@ -49,10 +60,11 @@ struct BudgetStepperTests {
     var codec = CodecSpec.slicer(budget: 0.01)
     var seen: [String] = []
     for _ in 0..<5 {
-      codec = CodecCycle.next(after: codec, slicerBudget: 0.01)
+      codec = CodecCycle.next(after: codec, slicer: .slicer(budget: 0.01))
       seen.append(codec.description)
     }
     #expect(seen == ["topk:0.25:4", "int8", "fp16", "none", "slicer:0.01"])
-    #expect(CodecCycle.next(after: .bf16, slicerBudget: 0.001) == .slicer(budget: 0.001))
+    let mse = CodecSpec.slicer(budget: 0.3, maxGroups: 4, measure: .meanSquared)
+    #expect(CodecCycle.next(after: .bf16, slicer: mse) == mse)
   }
 }

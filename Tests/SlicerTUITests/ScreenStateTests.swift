@@ -121,7 +121,7 @@ struct ScreenStateTests {
     state.showRequestedCodec(.slicer(budget: 0.00316))
     #expect(state.codec == .slicer(budget: 0.00316))
     state.showRequestedCodec(.int8)
-    #expect(state.lastSlicerBudget == 0.00316)
+    #expect(state.lastSlicer == .slicer(budget: 0.00316))
     state.showRequestedSplit(3)
     #expect(state.settings?.split == 3)
     var moved = Self.settings
