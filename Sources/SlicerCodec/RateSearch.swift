@@ -21,6 +21,47 @@ struct RateSearch {
   let maxGroups: Int
   var mantissaFloor = 2
   var mantissaOffset = 2
+  /// The streams' buffers, read straight in the estimates (no reference counting per call).
+  private let views: PerStream<StreamView>
+
+  init(streams: [SignStream], dimension: Int, maxGroups: Int) {
+    self.streams = streams
+    self.dimension = dimension
+    self.maxGroups = maxGroups
+    views = PerStream(StreamView(streams[0]), StreamView(streams[1]))
+  }
+
+  /// A stream's sorted magnitudes and running sums, valid while `streams` holds the stream.
+  private struct StreamView {
+    let count: Int
+    let magnitudes: UnsafePointer<Float>
+    let prefix: UnsafePointer<Double>
+    let prefixSquares: UnsafePointer<Double>
+    let suffixSquares: UnsafePointer<Double>
+
+    init(_ stream: SignStream) {
+      count = stream.count
+      magnitudes = UnsafePointer(stream.magnitudes.baseAddress!)
+      prefix = UnsafePointer(stream.prefix.baseAddress!)
+      prefixSquares = UnsafePointer(stream.prefixSquares.baseAddress!)
+      suffixSquares = UnsafePointer(stream.suffixSquares.baseAddress!)
+    }
+
+    /// Number of magnitudes ≥ `threshold` (`SignStream.countAtLeast`), by a binary search
+    /// whose steps select rather than branch: the comparisons are unpredictable.
+    @inline(__always)
+    func countAtLeast(_ threshold: Double) -> Int {
+      var first = 0
+      var length = count
+      while length > 0 {
+        let half = length &>> 1
+        let atLeast = Double(magnitudes[first &+ half]) >= threshold
+        first = atLeast ? first &+ half &+ 1 : first
+        length = atLeast ? length &- half &- 1 : half
+      }
+      return first
+    }
+  }
 
   struct StreamEstimate {
     var kept = 0
@@ -34,6 +75,12 @@ struct RateSearch {
   }
 
   private static let ln4 = 1.386_294_361_119_890_6
+
+  /// 4^-b, exactly, from its bits.
+  @inline(__always)
+  private static func quarterPower(_ b: Int) -> Double {
+    Double(bitPattern: UInt64(truncatingIfNeeded: 1023 &- 2 &* b) &<< 52)
+  }
   /// Boundary precision assumed while estimating (the exact stage tries several).
   private static let assumedMantissaBits = 4
 
@@ -41,7 +88,7 @@ struct RateSearch {
   /// outliers (both clamped to what K allows).
   func estimate(_ s: Int, step: Double, kappa: Double, groups: Int, outliers: Int) -> StreamEstimate
   {
-    let stream = streams[s]
+    let stream = views[s]
     var e = StreamEstimate()
     e.kept = stream.countAtLeast(kappa * step)
     e.error = stream.suffixSquares[e.kept]
@@ -58,24 +105,24 @@ struct RateSearch {
 
     // Picks b minimising n·b + λ·E(b) for n values spanning w (E(0) given exactly). With
     // E(b) ≈ n·w²/(12·4^b) the continuous optimum is b* = log2(w/Δ); try its neighbours and 0.
+    @inline(__always)
     func allocate(n: Int, width w: Double, zeroBitError e0: Double) -> (bits: Int, error: Double) {
       var bestBits = 0
       var bestCost = lambdaScale * e0
-      var bestError = e0
       let ratio = w * w * inverseStepSquared / Self.ln4  // λ·w²/12
       let raw = w > 0 ? fastLog2(w * w * inverseStepSquared) * 0.5 : 0
       let center =
         raw < 1 ? 1 : (raw > Double(SlicerFormat.maxBits) ? SlicerFormat.maxBits : Int(raw))
-      for b in max(1, center - 1)...min(SlicerFormat.maxBits, center + 1) {
-        let quarter = Double(bitPattern: UInt64(1023 - 2 * b) << 52)  // 4^-b
-        let cost = Double(n) * (Double(b) + ratio * quarter)
-        if cost < bestCost {
-          bestCost = cost
-          bestBits = b
-          bestError = Double(n) * w * w / 12 * quarter
-        }
+      var b = max(1, center &- 1)
+      let last = min(SlicerFormat.maxBits, center &+ 1)
+      while b <= last {
+        let cost = Double(n) * (Double(b) + ratio * Self.quarterPower(b))
+        bestBits = cost < bestCost ? b : bestBits
+        bestCost = cost < bestCost ? cost : bestCost
+        b &+= 1
       }
-      return (bestBits, bestError)
+      if bestBits == 0 { return (0, e0) }
+      return (bestBits, Double(n) * w * w / 12 * Self.quarterPower(bestBits))
     }
     let log2Kept = fastLog2(k)
 
@@ -120,14 +167,14 @@ struct RateSearch {
   func search(allowedError: Double) -> GroupAllocator.Shape? {
     let top = max(streams[0].top, streams[1].top)
     guard top > 0 else { return nil }
-    var kappa = [1.0, 1.0]
-    var groups = [min(4, maxGroups), min(4, maxGroups)]
-    var outliers = [0, 0]
+    var kappa = PerStream(1.0, 1.0)
+    var groups = PerStream(min(4, maxGroups), min(4, maxGroups))
+    var outliers = PerStream(0, 0)
     var step = Double(top)
-    func estimates() -> [StreamEstimate] {
-      (0..<2).map {
-        estimate($0, step: step, kappa: kappa[$0], groups: groups[$0], outliers: outliers[$0])
-      }
+    func estimates() -> PerStream<StreamEstimate> {
+      PerStream(
+        estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]),
+        estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]))
     }
     for round in 0..<2 {
       step = bisect(
@@ -176,8 +223,9 @@ struct RateSearch {
     guard final[0].error + final[1].error <= allowedError else { return nil }
     let maxBits = max(final[0].maxBits, final[1].maxBits)
     return GroupAllocator.Shape(
-      kept: final.map(\.kept), groups: final.map { max(1, $0.groups) },
-      outliers: final.map(\.outliers),
+      kept: [final[0].kept, final[1].kept],
+      groups: [max(1, final[0].groups), max(1, final[1].groups)],
+      outliers: [final[0].outliers, final[1].outliers],
       mantissaBits: min(ScaleCode.maxMantissaBits, max(mantissaFloor, maxBits + mantissaOffset)))
   }
 
@@ -188,7 +236,8 @@ struct RateSearch {
 
   /// The largest step (to within `resolution` octaves) whose estimated error meets the budget.
   private func bisect(
-    allowedError: Double, kappa: [Double], groups: [Int], outliers: [Int], top: Double,
+    allowedError: Double, kappa: PerStream<Double>, groups: PerStream<Int>,
+    outliers: PerStream<Int>, top: Double,
     near: Double?, resolution: Double
   ) -> Double {
     func error(_ logStep: Double) -> Double {

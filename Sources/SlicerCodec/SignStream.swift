@@ -52,34 +52,30 @@ final class SignStream: @unchecked Sendable {
     return (positive, negative)
   }
 
-  /// Keys and values for the radix sort: room for 4·d of each (two signs × data + scratch).
+  /// Items for the radix sort: room for 4·d (two signs × data + scratch), and its histograms.
   struct SortScratch: ~Copyable {
     private(set) var capacity: Int
-    var keys: UnsafeMutablePointer<UInt32>
-    var order: UnsafeMutablePointer<Int32>
+    /// key << 32 | position, key = 0x7FFF_FFFF − magnitude bits (see `fill`).
+    var items: UnsafeMutablePointer<UInt64>
     /// Two 256-entry histograms.
     var counts: UnsafeMutablePointer<Int32>
 
     init(capacity: Int) {
       self.capacity = max(1, capacity)
-      keys = .allocate(capacity: 4 * self.capacity)
-      order = .allocate(capacity: 4 * self.capacity)
+      items = .allocate(capacity: 4 * self.capacity)
       counts = .allocate(capacity: 512)
     }
 
     deinit {
-      keys.deallocate()
-      order.deallocate()
+      items.deallocate()
       counts.deallocate()
     }
 
     mutating func reserve(_ d: Int) {
       guard d > capacity else { return }
-      keys.deallocate()
-      order.deallocate()
+      items.deallocate()
       capacity = d
-      keys = .allocate(capacity: 4 * d)
-      order = .allocate(capacity: 4 * d)
+      items = .allocate(capacity: 4 * d)
     }
   }
 
@@ -89,36 +85,33 @@ final class SignStream: @unchecked Sendable {
     scratch: inout SortScratch
   ) {
     // Sort key: 0x7FFF_FFFF − magnitude bits, so ascending keys are descending magnitudes (for
-    // non-negative floats the bit pattern orders like the value). Entries are collected in
-    // index order and the sort is stable, so ties stay in index order. Positives fill the key
-    // buffer from the front, negatives from 2·d; each has 2·d slots so the sort has scratch.
+    // non-negative floats the bit pattern orders like the value). Each item carries its key
+    // above its position, so ascending items are descending magnitudes with ties in index
+    // order. Positives fill the item buffer from the front, negatives from 2·d; each has 2·d
+    // slots so the sort has scratch.
     let d = x.count
     scratch.reserve(d)
     positive.reserve(d)
     negative.reserve(d)
-    let keys = scratch.keys
-    let order = scratch.order
-    let negativeKeys = keys + 2 * d
-    let negativeOrder = order + 2 * d
+    let items = scratch.items
+    let negativeItems = items + 2 * d
     var p = 0
     var n = 0
     for i in 0..<d {
       let bits = x[i].bitPattern
       let magnitude = bits & 0x7FFF_FFFF
       if magnitude == 0 { continue }
-      let key = 0x7FFF_FFFF &- magnitude
+      let item = UInt64(0x7FFF_FFFF &- magnitude) &<< 32 | UInt64(truncatingIfNeeded: i)
       // Written to both streams' next slots; only the one whose count advances keeps it (the
       // signs are random, so a branch here would mispredict half the time).
       let negative = Int(truncatingIfNeeded: bits &>> 31)
-      keys[p] = key
-      order[p] = Int32(truncatingIfNeeded: i)
-      negativeKeys[n] = key
-      negativeOrder[n] = Int32(truncatingIfNeeded: i)
+      items[p] = item
+      negativeItems[n] = item
       p &+= 1 &- negative
       n &+= negative
     }
-    positive.load(sorting: keys, order, count: p, counts: scratch.counts)
-    negative.load(sorting: negativeKeys, negativeOrder, count: n, counts: scratch.counts)
+    positive.load(sorting: items, count: p, counts: scratch.counts)
+    negative.load(sorting: negativeItems, count: n, counts: scratch.counts)
   }
 
   private func reserve(_ n: Int) {
@@ -134,67 +127,63 @@ final class SignStream: @unchecked Sendable {
     prefixSquares[0] = 0
   }
 
-  /// Sorts `count` keys (with room for 2·count) and loads the stream from them.
+  /// Sorts `count` items (with room for 2·count) and loads the stream from them.
   private func load(
-    sorting keys: UnsafeMutablePointer<UInt32>, _ order: UnsafeMutablePointer<Int32>, count n: Int,
-    counts: UnsafeMutablePointer<Int32>
+    sorting items: UnsafeMutablePointer<UInt64>, count n: Int, counts: UnsafeMutablePointer<Int32>
   ) {
     count = n
-    let sorted = Self.sort(keys, order, count: n, counts: counts)
+    let sorted = Self.sort(items, count: n, counts: counts)
     let magnitudes = magnitudes.baseAddress!
     let indices = indices.baseAddress!
     let prefix = prefix.baseAddress!
     let prefixSquares = prefixSquares.baseAddress!
     let suffixSquares = suffixSquares.baseAddress!
+    // One loop, three independent sums (prefix and prefix of squares from the top, suffix of
+    // squares from the bottom), so their additions overlap; each sums in the same order as on
+    // its own.
     var sum = 0.0
     var squares = 0.0
+    var tail = 0.0
+    suffixSquares[n] = 0
     for r in 0..<n {
-      let a = Float(bitPattern: 0x7FFF_FFFF &- sorted.keys[r])
+      let item = sorted[r]
+      let a = Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
       magnitudes[r] = a
-      indices[r] = sorted.values[r]
+      indices[r] = Int32(truncatingIfNeeded: item)
       sum += Double(a)
       squares += Double(a) * Double(a)
       prefix[r &+ 1] = sum
       prefixSquares[r &+ 1] = squares
-    }
-    var tail = 0.0
-    suffixSquares[n] = 0
-    var k = n
-    while k > 0 {
-      let a = Double(magnitudes[k &- 1])
-      tail += a * a
-      suffixSquares[k &- 1] = tail
-      k &-= 1
+      let k = n &- 1 &- r
+      let b = Double(Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: sorted[k] &>> 32)))
+      tail += b * b
+      suffixSquares[k] = tail
     }
   }
 
-  /// Stable sort of `count` 31-bit keys at `keys` (with `values` moved along): an LSD radix
-  /// sort on the top 16 bits (two byte passes; a byte that is the same in every key costs no
-  /// pass), then an insertion sort on the whole key, which only has to reorder keys that
-  /// share their top 16 bits (a magnitude's exponent and top 7 mantissa bits) — few for any
-  /// real vector. Both buffers have room for 2·count elements: the second half is scratch.
-  /// Returns where the sorted data ended up. The result equals a full stable sort's.
+  /// Stable sort of `count` items at `items` (ascending as 64-bit integers; the top 32 bits
+  /// are a 31-bit key): an LSD radix sort on the key's top 16 bits (two byte passes; a byte
+  /// that is the same in every item costs no pass), then an insertion sort on the whole item,
+  /// which only has to reorder items whose keys share their top 16 bits (a magnitude's
+  /// exponent and top 7 mantissa bits). The buffer has room for 2·count items: the second
+  /// half is scratch. Returns where the sorted items ended up. Items are distinct (their low
+  /// bits are positions), so the result is the one ascending order.
   static func sort(
-    _ keys: UnsafeMutablePointer<UInt32>, _ values: UnsafeMutablePointer<Int32>, count n: Int,
-    counts: UnsafeMutablePointer<Int32>
-  )
-    -> (keys: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<Int32>)
-  {
-    guard n > 1 else { return (keys, values) }
+    _ items: UnsafeMutablePointer<UInt64>, count n: Int, counts: UnsafeMutablePointer<Int32>
+  ) -> UnsafeMutablePointer<UInt64> {
+    guard n > 1 else { return items }
     counts.initialize(repeating: 0, count: 512)
     for i in 0..<n {
-      let k = keys[i]
-      counts[Int((k >> 16) & 0xFF)] &+= 1
-      counts[256 &+ Int(k >> 24)] &+= 1
+      let item = items[i]
+      counts[Int((item &>> 48) & 0xFF)] &+= 1
+      counts[256 &+ Int(item &>> 56)] &+= 1
     }
-    var sourceKeys = keys
-    var sourceValues = values
-    var targetKeys = keys + n
-    var targetValues = values + n
+    var source = items
+    var target = items + n
     for pass in 0..<2 {
-      let histogram = counts + pass * 256
-      let shift = UInt32(16 + 8 * pass)
-      if Int(histogram[Int((sourceKeys[0] >> shift) & 0xFF)]) == n { continue }
+      let histogram = counts + pass &* 256
+      let shift = UInt64(48 &+ 8 &* pass)
+      if Int(histogram[Int((source[0] &>> shift) & 0xFF)]) == n { continue }
       var offset: Int32 = 0
       for b in 0..<256 {
         let c = histogram[b]
@@ -202,31 +191,25 @@ final class SignStream: @unchecked Sendable {
         offset &+= c
       }
       for i in 0..<n {
-        let key = sourceKeys[i]
-        let bucket = Int((key >> shift) & 0xFF)
-        let slot = Int(histogram[bucket])
-        histogram[bucket] = Int32(truncatingIfNeeded: slot &+ 1)
-        targetKeys[slot] = key
-        targetValues[slot] = sourceValues[i]
+        let item = source[i]
+        let counter = histogram + Int((item &>> shift) & 0xFF)
+        let slot = Int(counter.pointee)
+        counter.pointee = Int32(truncatingIfNeeded: slot &+ 1)
+        target[slot] = item
       }
-      swap(&sourceKeys, &targetKeys)
-      swap(&sourceValues, &targetValues)
+      swap(&source, &target)
     }
-    // Insertion sort: strict comparison keeps equal keys in their (index) order.
     for i in 1..<n {
-      let key = sourceKeys[i]
-      if sourceKeys[i &- 1] <= key { continue }
-      let value = sourceValues[i]
+      let item = source[i]
+      if source[i &- 1] < item { continue }
       var j = i
-      while j > 0 && sourceKeys[j &- 1] > key {
-        sourceKeys[j] = sourceKeys[j &- 1]
-        sourceValues[j] = sourceValues[j &- 1]
+      while j > 0 && source[j &- 1] > item {
+        source[j] = source[j &- 1]
         j &-= 1
       }
-      sourceKeys[j] = key
-      sourceValues[j] = value
+      source[j] = item
     }
-    return (sourceKeys, sourceValues)
+    return source
   }
 
   /// The largest magnitude, 0 for an empty stream.

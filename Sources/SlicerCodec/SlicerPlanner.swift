@@ -39,12 +39,14 @@ struct SlicerPlanner {
     }
     let m = shape.mantissaBits
     let nonzero = streams[0].count + streams[1].count
-    var tried = Set<Int>()
+    // Precisions already tried, one bit each (0…7): a few, so no hashed set.
+    var tried: UInt8 = 0
     for offset in nonzero <= Self.smallVector
       ? options.smallVectorMantissaOffsets : options.mantissaOffsets
     {
       let candidate = min(ScaleCode.maxMantissaBits, max(0, m + offset))
-      guard tried.insert(candidate).inserted else { continue }
+      guard tried & (1 << candidate) == 0 else { continue }
+      tried |= 1 << candidate
       shape.mantissaBits = candidate
       consider(shape)
     }

@@ -25,21 +25,16 @@ import Testing
     let n = 1000
     let input = (0..<n).map { _ in UInt32(truncatingIfNeeded: rng.next()) & 0x7FFF_FFFF }
       .map { $0 & UInt32(mask) | (mask == 0x3F ? 0x4000_0000 : 0) }
-    let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * n)
-    let values = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * n)
+    let items = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n)
     let counts = UnsafeMutablePointer<Int32>.allocate(capacity: 512)
     defer {
-      keys.deallocate()
-      values.deallocate()
+      items.deallocate()
       counts.deallocate()
     }
-    for i in 0..<n {
-      keys[i] = input[i]
-      values[i] = Int32(i)
-    }
-    let sorted = SignStream.sort(keys, values, count: n, counts: counts)
+    for i in 0..<n { items[i] = UInt64(input[i]) << 32 | UInt64(i) }
+    let sorted = SignStream.sort(items, count: n, counts: counts)
     let expected = input.indices.sorted { (input[$0], $0) < (input[$1], $1) }
-    #expect((0..<n).map { Int(sorted.values[$0]) } == expected)
-    #expect((0..<n).map { sorted.keys[$0] } == expected.map { input[$0] })
+    #expect((0..<n).map { Int(sorted[$0] & 0xFFFF_FFFF) } == expected)
+    #expect((0..<n).map { UInt32(sorted[$0] >> 32) } == expected.map { input[$0] })
   }
 }
