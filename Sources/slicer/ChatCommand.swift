@@ -26,7 +26,7 @@ struct ChatCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Codec for the hidden states: none, fp32, fp16, bf16, int8, topk:FRACTION:BITS, slicer:BUDGET.",
+      "Codec for the hidden states: none, fp32, fp16, bf16, int8, topk:FRACTION:BITS, slicer:BUDGET[:g=GROUPS][:m=rel|mse].",
       valueName: "codec"),
     transform: { text in try CodecSpec(parsing: text) })
   var codec: CodecSpec = .slicer(budget: BudgetStepper.defaultBudget)

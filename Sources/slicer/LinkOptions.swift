@@ -9,7 +9,7 @@ import SlicerWire
 struct LinkOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "Codec for the hidden states: none, fp32, fp16, bf16, int8, topk:FRACTION:BITS, slicer:BUDGET (default: none).",
+      "Codec for the hidden states: none, fp32, fp16, bf16, int8, topk:FRACTION:BITS, slicer:BUDGET[:g=GROUPS][:m=rel|mse] (default: none).",
       valueName: "codec"),
     transform: { text in try CodecSpec(parsing: text) })
   var codec: CodecSpec = .none

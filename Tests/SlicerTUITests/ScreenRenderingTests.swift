@@ -114,6 +114,17 @@ struct ScreenRenderingTests {
     #expect(side[11] == " no groups: int8 codec")
   }
 
+  @Test func aMeanSquaredBudgetSaysWhatItBounds() {
+    var state = ScreenState()
+    var settings = ScreenStateTests.settings
+    settings.codec = .slicer(budget: 0.3, measure: .meanSquared)
+    state.apply(.loaded(ScreenStateTests.model, settings, endpoint: "gpu:7070", connected: false))
+    var canvas = TextCanvas(width: 100, height: 24)
+    Screen().draw(state, input: InputState(), on: &canvas)
+    #expect(canvas.text.contains("│ split  2/4  codec slicer:0.3:m=mse\n"))
+    #expect(canvas.text.contains("│ budget 0.3 (mean squared error)\n"))
+  }
+
   static let expected80x24 = """
      slicer chat · tiny                                                  generating
     » Hello there, how are you today?            │ Link ────────────────────────────
