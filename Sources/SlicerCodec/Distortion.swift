@@ -63,6 +63,7 @@ public enum Distortion {
 
   public static func meanSquaredError(_ x: [Float], _ xHat: [Float]) -> Double {
     precondition(x.count == xHat.count, "vectors differ in width")
+    if x.isEmpty { return 0 }
     return x.withUnsafeBufferPointer { a in
       xHat.withUnsafeBufferPointer { b in meanSquaredError(a, b.baseAddress!) }
     }
@@ -78,8 +79,8 @@ public enum Distortion {
 /// What a SLICER budget bounds.
 ///
 /// - `relative`: ‖x − x̂‖² / ‖x‖², the default — scale-free, but it lets a vector with a large
-///   norm (the first token of a window, an attention sink, is ~100× the others in SmolLM2's
-///   middle layers) take a large absolute error, which every later token then reads through
+///   norm take a large absolute error: the first token of a window (an attention sink, ~160×
+///   the RMS of the others in SmolLM2's middle layers), which every later token reads through
 ///   attention.
 /// - `meanSquared`: ‖x − x̂‖² / d in the hidden state's own units — the same absolute error
 ///   for every token, which tracks the tail's next-token KL divergence far better. Measured on

@@ -1,10 +1,10 @@
 /// SLICER (ATKF + MS + ABQ) behind the `FeatureCodec` interface.
 ///
 /// The contract: the vector the decoder returns has distortion ≤ `budget` under `measure`
-/// (relative squared error by default, or the mean squared error), for every input. The encoder makes it true by construction and checks it: it rebuilds the
-/// decoder's output from the message (`SparseMessage.reconstruction`, the decoder's own
-/// arithmetic; debug builds also decode the bytes and assert they agree bit for bit) and
-/// measures the distortion; if rounding ever pushes a sparse message over budget it retries
+/// (relative squared error by default, or the mean squared error), for every input. The
+/// encoder makes it true by construction and checks it: it rebuilds the decoder's output
+/// from the message (`SparseMessage.reconstruction`, the decoder's own arithmetic; debug
+/// builds also decode the bytes and assert they agree bit for bit) and measures the distortion; if rounding ever pushes a sparse message over budget it retries
 /// with a tighter target, then falls back to dense fp16 (when that meets the budget) and
 /// finally to lossless fp32. Message layouts: `SlicerFormat`.
 ///

@@ -14,7 +14,9 @@ struct EvalCommand: ParsableCommand {
       is compared position by position with the uncompressed model. A setting is quality-neutral \
       (✓) when perplexity rises ≤ 1 % and the mean KL is ≤ 0.01 nats/token.
       Example: slicer eval --text wiki.test.raw --split 8,15,23 --ctx 512 --max-windows 8 \
-      --codecs fp16,int8,topk:0.25:4,slicer:1e-3,slicer:1e-2 --json rd.json --plot rd.svg
+      --codecs fp16,int8,topk:0.25:4,slicer:1e-3,slicer:1e-2,slicer:0.3:m=mse --json rd.json \
+      --plot rd.svg  (m=mse: the budget is a mean squared error, whose scale depends on the \
+      model and split.)
       With --server the codecs' windows are scored by a `slicer serve` tail (SCORE with the \
       distributions, fp16 on the wire); the uncompressed reference stays in this process. \
       Bits/token and top-1 are the same as in-process, perplexity matches to ~1e-7 and KL to \
