@@ -28,7 +28,7 @@ struct EvalCommand: ParsableCommand {
   var model: String?
 
   @Option(help: "Text file, e.g. wiki.test.raw.")
-  var text: String
+  var text: String?
 
   @Option(help: "Split layer(s), comma-separated (default: half the depth).")
   var split: String?
@@ -48,9 +48,16 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Write a bits/token vs Δperplexity chart (SVG) to this file.")
   var plot: String?
 
+  @Option(
+    name: .customLong("from-json"),
+    help: "Redraw --plot from the rows an earlier --json wrote, without running the model.")
+  var fromJSON: String?
+
   @OptionGroup var remote: ServerOptions
 
   func run() throws {
+    if let fromJSON { return try redraw(fromJSON) }
+    guard let text else { throw CLIError("--text is required (the text to score, e.g. wiki.test.raw)") }
     let specs: [CodecSpec]
     do {
       specs = try codecs.split(separator: ",").map { try CodecSpec(parsing: String($0)) }
@@ -96,6 +103,22 @@ struct EvalCommand: ParsableCommand {
       let svg = RateDistortionPlot.svg(rows, title: "\(loaded.info.name): bits/token vs Δperplexity")
       try Data(svg.utf8).write(to: URL(fileURLWithPath: plot))
     }
+  }
+
+  private func redraw(_ file: String) throws {
+    guard let plot else { throw CLIError("--from-json redraws a chart: give --plot FILE.svg too") }
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw CLIError("cannot read '\(file)'")
+    }
+    let rows: [RateDistortionRow]
+    do {
+      rows = try JSONDecoder().decode([RateDistortionRow].self, from: data)
+    } catch {
+      throw CLIError("'\(file)' is not the JSON `slicer eval --json` writes: \(error)")
+    }
+    let name = URL(fileURLWithPath: file).lastPathComponent
+    let svg = RateDistortionPlot.svg(rows, title: "bits/token vs Δperplexity (\(name))")
+    try Data(svg.utf8).write(to: URL(fileURLWithPath: plot))
   }
 }
 

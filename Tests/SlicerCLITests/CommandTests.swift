@@ -45,6 +45,47 @@ import Testing
     #expect((object?["tokens"] as? Int ?? 0) > 5)
   }
 
+  @Test func evalWritesRowsAndAChartThatCanBeRedrawnFromThem() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = dir.appendingPathComponent("text.txt")
+    try String(repeating: " = Valkyria Chronicles = \n\n The game began development in 2010 .\n", count: 8)
+      .write(to: text, atomically: true, encoding: .utf8)
+    let json = dir.appendingPathComponent("rd.json").path
+    let plot = dir.appendingPathComponent("rd.svg").path
+    let result = try SlicerBinary.run([
+      "eval", "--model", model, "--text", text.path, "--split", "1,2", "--ctx", "32",
+      "--max-windows", "2", "--codecs", "fp16,slicer:1e-3,slicer:1e-2,slicer:0.01:m=mse",
+      "--json", json, "--plot", plot,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))
+    #expect((rows as? [[String: Any]])?.map { $0["codec"] as? String } == [
+      "none", "fp16", "slicer:0.001", "slicer:0.01", "slicer:0.01:m=mse",
+      "none", "fp16", "slicer:0.001", "slicer:0.01", "slicer:0.01:m=mse",
+    ])
+    let svg = try String(contentsOfFile: plot, encoding: .utf8)
+    // One panel per split; every codec but none is a marker with a tooltip; the two relative
+    // SLICER budgets are one line per panel; the legend names the families.
+    #expect(svg.components(separatedBy: ">split ").count - 1 == 2)
+    #expect(svg.components(separatedBy: "<title>").count - 1 == 8)
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+    #expect(svg.contains(">slicer (relative budgets)</text>"))
+    #expect(svg.contains(">slicer m=mse (MSE budgets)</text>"))
+    #expect(svg.contains("<title>slicer:0.01:m=mse at split 2: "))
+
+    let redrawn = dir.appendingPathComponent("again.svg").path
+    let again = try SlicerBinary.run(["eval", "--from-json", json, "--plot", redrawn])
+    #expect(again.status == 0, "\(again.stderr)")
+    let svg2 = try String(contentsOfFile: redrawn, encoding: .utf8)
+    #expect(svg2.components(separatedBy: "<title>") .dropFirst().map { $0.prefix(60) }
+      == svg.components(separatedBy: "<title>").dropFirst().map { $0.prefix(60) })
+    let bad = try SlicerBinary.run(["eval", "--from-json", text.path, "--plot", redrawn])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("is not the JSON `slicer eval --json` writes"))
+  }
+
   /// A model directory in a temp folder: the tiny model's files, with `edit` applied.
   func brokenModel(_ edit: (URL) throws -> Void) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID())")
