@@ -11,7 +11,7 @@ enum RateDistortionPlot {
   static let gap = 30.0
   static let left = 70.0
   static let legendWidth = 190.0
-  static let top = 50.0
+  static let top = 66.0
   static let plotHeight = 380.0
   static let colors = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
@@ -43,7 +43,7 @@ enum RateDistortionPlot {
     let yMin = min(deltas.min() ?? 0, -1)
     // Points far above the interesting range (a broken setting at +50,000 %) are drawn at the
     // top edge with their value, so they do not flatten everything else.
-    let yMax = min(max(deltas.max() ?? 1, 2) * 1.1, 25)
+    let yMax = min(max(deltas.max() ?? 1, 2) * 1.1, 10)
     func y(_ d: Double) -> Double { top + (yMax - d) / max(yMax - yMin, 1e-9) * plotHeight }
 
     var out = """
@@ -66,7 +66,7 @@ enum RateDistortionPlot {
       let x0 = left + Double(index) * (panelWidth + gap)
       func x(_ b: Double) -> Double { x0 + (log10(b) - lo) / max(hi - lo, 1e-9) * panelWidth }
       out += panelFrame(x0: x0, y: y, yMin: yMin, yMax: yMax, step: step, lo: lo, hi: hi, x: x)
-      out += "<text x='\(x0 + panelWidth / 2)' y='\(top - 4)' text-anchor='middle' font-weight='bold'>split \(split)</text>\n"
+      out += "<text x='\(x0 + panelWidth / 2)' y='\(top - 8)' text-anchor='middle' font-weight='bold'>split \(split)</text>\n"
       for (f, name) in families.enumerated() {
         let color = colors[f % colors.count]
         let members = points.filter { $0.split == split && family(of: $0.codec) == name }
