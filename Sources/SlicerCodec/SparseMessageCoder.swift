@@ -258,8 +258,8 @@ struct LabelTable: ~Copyable {
     negativeBase = layouts[0].bitwidths.count
     var l = 0
     for layout in layouts where !layout.bitwidths.isEmpty {
-      for (j, n) in layout.sizes.enumerated() {
-        left[l] = n
+      for j in 0..<layout.bitwidths.count {
+        left[l] = layout.size(j)
         shift[l] = 8 - layout.bitwidths[j]
         l += 1
       }
