@@ -120,6 +120,21 @@ struct GroupAllocator {
         let s1 = stream.prefix[hi] - stream.prefix[lo]
         let s2 = stream.prefixSquares[hi] - stream.prefixSquares[lo]
         sum = max(0, s2 - 2 * c * s1 + Double(hi - lo) * c * c)
+      } else if b >= 1 && b < SlicerFormat.maxBits && errors[g * Self.levels + b + 1] < 0 {
+        // The greedy asks for b + 1 bits next whenever it takes b: both in one pass over the
+        // members, two independent sums (each in member order, so each is what a pass of its
+        // own gives) that overlap their additions.
+        let finer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b + 1)
+        let a = stream.magnitudes
+        var next = 0.0
+        for r in lo..<hi {
+          let v = a[r]
+          let diff = Double(v) - Double(quantizer.reconstruct(quantizer.index(of: v)))
+          sum += diff * diff
+          let finerDiff = Double(v) - Double(finer.reconstruct(finer.index(of: v)))
+          next += finerDiff * finerDiff
+        }
+        errors[g * Self.levels + b + 1] = next
       } else {
         let a = stream.magnitudes
         for r in lo..<hi {
