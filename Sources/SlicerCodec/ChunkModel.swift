@@ -24,8 +24,9 @@ struct ChunkModel: ~Copyable {
   private let start: UnsafeMutablePointer<UInt64>
 
   init(dimension d: Int, kept k: Int) {
-    frequency = .allocate(capacity: 9)
-    start = .allocate(capacity: 10)
+    // One block: frequency, then start.
+    frequency = .allocate(capacity: 9 + 10)
+    start = frequency + 9
     let p = Double(k) / Double(d)
     let q = Double(d - k) / Double(d)
     var powersP = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
@@ -49,10 +50,7 @@ struct ChunkModel: ~Copyable {
     }
   }
 
-  deinit {
-    frequency.deallocate()
-    start.deallocate()
-  }
+  deinit { frequency.deallocate() }
 
   /// The cell of `pattern` (0…255).
   @inline(__always)

@@ -9,10 +9,12 @@
 ///     bytes 3…    decode path: the message; encode path: little-endian fp32 values (≤ 512)
 ///
 /// Decode path: the decoder must return d floats or throw a `CodecError` — never trap.
-/// Encode path: SLICER at the budget (with the default and with one group per stream) and one
-/// more spec (picked by bits 3…6 of the selector) must encode the vector and decode their own
-/// message; the decoded distortion must equal the reported one, SLICER's must be ≤ its budget,
-/// and encoding twice must give the same bytes.
+/// Encode path: SLICER at the budget (with the default and with one group per stream), SLICER
+/// with a mean-squared-error budget of the budget times the vector's mean square (so it is in
+/// range for every vector; the budget itself when that is not finite) and one more spec (picked
+/// by bits 3…6 of the selector) must encode the vector and decode their own message; the
+/// decoded relative distortion must equal the reported one, SLICER's distortion under its
+/// measure must be ≤ its budget, and encoding twice must give the same bytes.
 public enum CodecFuzzHarness {
   public static let specs: [CodecSpec] = [
     .none, .fp32, .fp16, .bf16, .int8, .topK(fraction: 0.25, bits: 4),
@@ -49,7 +51,13 @@ public enum CodecFuzzHarness {
     }
     let budget = budgets[selector & 7]
     let other = specs[(selector >> 3 & 0xF) % specs.count]
-    for spec in [.slicer(budget: budget), .slicer(budget: budget, maxGroups: 1), other] {
+    let meanSquare = x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(x.count, 1))
+    let mseBudget = (budget * meanSquare).isFinite ? budget * meanSquare : budget
+    let candidates: [CodecSpec] = [
+      .slicer(budget: budget), .slicer(budget: budget, maxGroups: 1),
+      .slicer(budget: mseBudget, measure: .meanSquared), other,
+    ]
+    for spec in candidates {
       let codec = spec.makeCodec()
       let e = codec.encode(x)
       let decoded: [Float]
@@ -62,8 +70,9 @@ public enum CodecFuzzHarness {
           "\(spec) reports distortion \(e.stats.distortion) but the decoder gives \(distortion)"
       }
       guard e.stats.totalBits == 8 * e.bytes.count else { return "\(spec) miscounts its bits" }
-      if case .slicer(let b, _, _) = spec {
-        guard distortion <= b else { return "\(spec) broke its budget: distortion \(distortion)" }
+      if case .slicer(let b, _, let measure) = spec {
+        let measured = measure.of(x, decoded)
+        guard measured <= b else { return "\(spec) broke its budget: distortion \(measured)" }
         guard codec.encode(x).bytes == e.bytes else { return "\(spec) is not deterministic" }
       }
     }

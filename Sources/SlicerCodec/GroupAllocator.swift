@@ -38,53 +38,73 @@ struct GroupAllocator {
   let streams: [SignStream]
   let dimension: Int
 
-  /// Per-group working state, groups of stream 0 first, each stream's in label order.
+  /// Per-group working state, groups of stream 0 first, each stream's in label order: flat
+  /// arrays in one block of memory allocated per `allocate` call (one allocation instead of a
+  /// dozen arrays; pricing a shape is a few microseconds, so a dozen allocations showed).
   private struct Workspace {
     static let levels = SlicerFormat.maxBits + 1
+    /// Room for every group the format allows.
+    static let capacity = 2 * (SlicerFormat.maxGroups + SlicerFormat.maxOutliers)
+    private static let intFields = 8
+    private static let doubleFields = 3 + levels
+    static let byteCount = capacity * (intFields + doubleFields) * 8
+
     let m: Int
-    var stream: [Int] = []
-    var rankLo: [Int] = []
-    var rankHi: [Int] = []
-    var loCode: [Int] = []
-    var hiCode: [Int] = []
+    private(set) var count = 0
+    let stream: UnsafeMutablePointer<Int>
+    let rankLo: UnsafeMutablePointer<Int>
+    let rankHi: UnsafeMutablePointer<Int>
+    let loCode: UnsafeMutablePointer<Int>
+    let hiCode: UnsafeMutablePointer<Int>
+    let bits: UnsafeMutablePointer<Int>
+    /// The greedy's next move per group: by how many bits, and its gain per added bit.
+    let steps: UnsafeMutablePointer<Int>
+    let gains: UnsafeMutablePointer<Double>
+    /// Scratch for a stream's boundary codes (`gapCodes`), groups + 1 of them.
+    let codes: UnsafeMutablePointer<Int>
     /// value(loCode), value(hiCode).
-    var loValue: [Double] = []
-    var hiValue: [Double] = []
-    var bits: [Int] = []
+    let loValue: UnsafeMutablePointer<Double>
+    let hiValue: UnsafeMutablePointer<Double>
     /// errors[g·9 + b]: squared error of group g at b bits; −1 until computed.
-    var errors: [Double] = []
+    let errors: UnsafeMutablePointer<Double>
 
-    var count: Int { stream.count }
-
-    init(m: Int) {
+    /// `memory`: `byteCount` bytes, 8-aligned, valid while the workspace is used.
+    init(m: Int, memory: UnsafeMutableRawPointer) {
       self.m = m
-      // Room for every group the format allows, so appends never reallocate.
-      let groups = 2 * (SlicerFormat.maxGroups + SlicerFormat.maxOutliers)
-      stream.reserveCapacity(groups)
-      rankLo.reserveCapacity(groups)
-      rankHi.reserveCapacity(groups)
-      loCode.reserveCapacity(groups)
-      hiCode.reserveCapacity(groups)
-      loValue.reserveCapacity(groups)
-      hiValue.reserveCapacity(groups)
-      bits.reserveCapacity(groups)
-      errors.reserveCapacity(groups * Self.levels)
+      let ints = memory.bindMemory(to: Int.self, capacity: Self.capacity * Self.intFields)
+      stream = ints
+      rankLo = ints + Self.capacity
+      rankHi = ints + 2 * Self.capacity
+      loCode = ints + 3 * Self.capacity
+      hiCode = ints + 4 * Self.capacity
+      bits = ints + 5 * Self.capacity
+      steps = ints + 6 * Self.capacity
+      // Room for maxGroups + 1 codes (the rest of the block's Int part).
+      codes = ints + 7 * Self.capacity
+      let doubles = (memory + Self.capacity * Self.intFields * 8).bindMemory(
+        to: Double.self, capacity: Self.capacity * Self.doubleFields)
+      loValue = doubles
+      hiValue = doubles + Self.capacity
+      gains = doubles + 2 * Self.capacity
+      errors = doubles + 3 * Self.capacity
     }
 
     mutating func append(stream s: Int, ranks: Range<Int>, lo: Int, hi: Int) {
-      stream.append(s)
-      rankLo.append(ranks.lowerBound)
-      rankHi.append(ranks.upperBound)
-      loCode.append(lo)
-      hiCode.append(hi)
-      loValue.append(ScaleCode.value(lo, mantissaBits: m))
-      hiValue.append(ScaleCode.value(hi, mantissaBits: m))
-      bits.append(0)
-      errors.append(contentsOf: repeatElement(-1, count: Self.levels))
+      let g = count
+      stream[g] = s
+      rankLo[g] = ranks.lowerBound
+      rankHi[g] = ranks.upperBound
+      loCode[g] = lo
+      hiCode[g] = hi
+      loValue[g] = ScaleCode.value(lo, mantissaBits: m)
+      hiValue[g] = ScaleCode.value(hi, mantissaBits: m)
+      bits[g] = 0
+      (errors + g * Self.levels).update(repeating: -1, count: Self.levels)
+      count = g + 1
     }
 
     /// Exact squared error of group `g` at `b` bits, cached.
-    mutating func error(_ g: Int, bits b: Int, streams: [SignStream]) -> Double {
+    func error(_ g: Int, bits b: Int, streams: [SignStream]) -> Double {
       let cached = errors[g * Self.levels + b]
       if cached >= 0 { return cached }
       let quantizer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b)
@@ -100,6 +120,21 @@ struct GroupAllocator {
         let s1 = stream.prefix[hi] - stream.prefix[lo]
         let s2 = stream.prefixSquares[hi] - stream.prefixSquares[lo]
         sum = max(0, s2 - 2 * c * s1 + Double(hi - lo) * c * c)
+      } else if b >= 1 && b < SlicerFormat.maxBits && errors[g * Self.levels + b + 1] < 0 {
+        // The greedy asks for b + 1 bits next whenever it takes b: both in one pass over the
+        // members, two independent sums (each in member order, so each is what a pass of its
+        // own gives) that overlap their additions.
+        let finer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b + 1)
+        let a = stream.magnitudes
+        var next = 0.0
+        for r in lo..<hi {
+          let v = a[r]
+          let diff = Double(v) - Double(quantizer.reconstruct(quantizer.index(of: v)))
+          sum += diff * diff
+          let finerDiff = Double(v) - Double(finer.reconstruct(finer.index(of: v)))
+          next += finerDiff * finerDiff
+        }
+        errors[g * Self.levels + b + 1] = next
       } else {
         let a = stream.magnitudes
         for r in lo..<hi {
@@ -116,26 +151,32 @@ struct GroupAllocator {
   /// The cheapest allocation for `shape` whose squared error is ≤ `allowedError`, or nil when
   /// even 8 bits everywhere exceed it.
   func allocate(_ requested: Shape, allowedError: Double) -> Plan? {
+    let memory = UnsafeMutableRawPointer.allocate(
+      byteCount: Workspace.byteCount, alignment: MemoryLayout<Double>.alignment)
+    defer { memory.deallocate() }
     var shape = requested
     let m = shape.mantissaBits
-    var work = Workspace(m: m)
+    var work = Workspace(m: m, memory: memory)
     var ranks: [[Range<Int>]] = [[], []]
     var dropped = 0.0
     let codeCount = ScaleCode.count(mantissaBits: m)
     for s in 0..<2 {
       let stream = streams[s]
       let kept = min(max(0, shape.kept[s]), stream.count)
-      shape.kept[s] = kept
-      dropped += stream.suffixSquares[kept]
       let o = min(shape.outliers[s], kept, SlicerFormat.maxOutliers)
       let rest = kept - o
       let g = rest > 0 ? min(max(1, shape.groups[s]), rest, SlicerFormat.maxGroups) : 0
-      shape.outliers[s] = o
-      shape.groups[s] = g
+      // Assigned only when they change: the shape's arrays are shared with the caller's, and
+      // writing copies them.
+      if shape.kept[s] != kept { shape.kept[s] = kept }
+      if shape.outliers[s] != o { shape.outliers[s] = o }
+      if shape.groups[s] != g { shape.groups[s] = g }
+      dropped += stream.suffixSquares[kept]
       guard kept > 0 else { continue }
       ranks[s] = stream.groupRanks(kept: kept, groups: g, outliers: o)
       if g > 0 {
-        let codes = gapCodes(stream, ranks: ranks[s], groups: g, mantissaBits: m)
+        let codes = work.codes
+        gapCodes(stream, ranks: ranks[s], groups: g, mantissaBits: m, into: codes)
         for j in 0..<g {
           work.append(stream: s, ranks: ranks[s][j], lo: codes[j], hi: codes[j + 1])
         }
@@ -148,7 +189,7 @@ struct GroupAllocator {
     }
     guard work.count > 0 else { return nil }
 
-    guard let error = greedy(&work, dropped: dropped, allowedError: allowedError) else {
+    guard let error = greedy(work, dropped: dropped, allowedError: allowedError) else {
       return nil
     }
     return plan(shape, work, ranks, squaredError: error)
@@ -156,13 +197,13 @@ struct GroupAllocator {
 
   /// Runs the marginal-gain allocation from the groups' current bitwidths; returns the squared
   /// error, or nil if the budget cannot be met.
-  private func greedy(_ work: inout Workspace, dropped: Double, allowedError: Double) -> Double? {
+  private func greedy(_ work: Workspace, dropped: Double, allowedError: Double) -> Double? {
     var error = dropped
     for g in 0..<work.count { error += work.error(g, bits: work.bits[g], streams: streams) }
     // Each group's best next move (gain per added bit, and by how many bits); only the group
     // that moved needs its move recomputed.
-    var gains = [Double](repeating: 0, count: work.count)
-    var steps = [Int](repeating: 0, count: work.count)
+    let gains = work.gains
+    let steps = work.steps
     func nextMove(_ g: Int) {
       let b = work.bits[g]
       gains[g] = 0
@@ -213,11 +254,16 @@ struct GroupAllocator {
       let g = shape.groups[s]
       let o = shape.outliers[s]
       var codes = [Int]()
-      if g > 0 { codes = Array(work.loCode[start..<(start + g)]) + [work.hiCode[start + g - 1]] }
+      if g > 0 {
+        codes.reserveCapacity(g + 1)
+        codes.append(contentsOf: UnsafeBufferPointer(start: work.loCode + start, count: g))
+        codes.append(work.hiCode[start + g - 1])
+      }
       layouts[s] = StreamLayout(
-        kept: shape.kept[s], outliers: o, bitwidths: Array(work.bits[start..<(start + g + o)]),
+        kept: shape.kept[s], outliers: o,
+        bitwidths: Array(UnsafeBufferPointer(start: work.bits + start, count: g + o)),
         codes: codes,
-        outlierCodes: Array(work.loCode[(start + g)..<(start + g + o)]))
+        outlierCodes: Array(UnsafeBufferPointer(start: work.loCode + start + g, count: o)))
       start += g + o
     }
     return Plan(
@@ -229,11 +275,12 @@ struct GroupAllocator {
   /// top rounded up over the largest magnitude, the bottom rounded down under the smallest,
   /// each inner one nearest the middle of the gap between the groups it separates (a member
   /// beyond a rounded boundary is clamped to it; its error is counted like any other).
+  /// Writes the `groups` + 1 codes, bottom first, to `codes`.
   private func gapCodes(
-    _ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int
-  ) -> [Int] {
+    _ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int,
+    into codes: UnsafeMutablePointer<Int>
+  ) {
     let a = stream.magnitudes
-    var codes = [Int](repeating: 0, count: g + 1)
     codes[g] = ScaleCode.code(atOrAbove: Double(a[ranks[g - 1].lowerBound]), mantissaBits: m)
     codes[0] = ScaleCode.code(atOrBelow: Double(a[ranks[0].upperBound - 1]), mantissaBits: m)
     for j in 1..<max(1, g) {
@@ -242,7 +289,6 @@ struct GroupAllocator {
       let c = ScaleCode.code(nearest: (hiBelow + loAbove) / 2, mantissaBits: m)
       codes[j] = min(max(c, codes[j - 1]), codes[g])
     }
-    return codes
   }
 
   /// The message `plan` describes, for the vector the streams came from.

@@ -26,6 +26,16 @@ enum InformationBits {
     return max(0, bits)
   }
 
+  /// `log2Multinomial(n, [a, b])`, the same arithmetic without the array.
+  static func log2Multinomial(_ n: Int, _ a: Int, _ b: Int) -> Double {
+    max(0, log2Factorial(n) - log2Factorial(a) - log2Factorial(b))
+  }
+
+  /// `log2Multinomial(n, [a, b, c])`, the same arithmetic without the array.
+  static func log2Multinomial(_ n: Int, _ a: Int, _ b: Int, _ c: Int) -> Double {
+    max(0, log2Factorial(n) - log2Factorial(a) - log2Factorial(b) - log2Factorial(c))
+  }
+
   /// What `ChunkModel` spends on which `kept` of `d` positions are kept: d·H(K/d), up to the
   /// frequencies' rounding (< 2^-20 bit per chunk) and the chunks after the last kept entry
   /// that are not sent.
@@ -59,7 +69,7 @@ struct PartBits {
       + InformationBits.uniform(k + 1) + InformationBits.uniform(ScaleCode.maxMantissaBits + 1)
     positions =
       InformationBits.chunkedPositions(dimension: d, kept: k)
-      + InformationBits.log2Multinomial(k, [kp, kn])
+      + InformationBits.log2Multinomial(k, kp, kn)
     for s in streams where s.kept > 0 {
       let g = s.groupCount
       let o = s.outliers
@@ -84,9 +94,14 @@ struct PartBits {
           o > 0 ? golomb(s.outlierCodes[0] + 1 - s.codes[g]) : InformationBits.uniform(codeCount)
         for j in 0..<g { scales += golomb(s.codes[j + 1] - s.codes[j]) }
       }
-      let sizes = s.sizes
-      positions += InformationBits.log2Multinomial(s.kept, sizes)
-      for j in sizes.indices { values += Double(sizes[j] * s.bitwidths[j]) }
+      // log2Multinomial(s.kept, s.sizes), the same arithmetic without the array.
+      var labelBits = InformationBits.log2Factorial(s.kept)
+      for j in 0..<(g + o) {
+        let size = s.size(j)
+        labelBits -= InformationBits.log2Factorial(size)
+        values += Double(size * s.bitwidths[j])
+      }
+      positions += max(0, labelBits)
     }
   }
 }

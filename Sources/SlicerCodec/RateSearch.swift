@@ -189,7 +189,7 @@ struct RateSearch {
         kept == 0
         ? log2(Double(dimension)) + 1
         : InformationBits.log2Multinomial(
-          dimension, [current[0].kept, current[1].kept, dimension - kept])
+          dimension, current[0].kept, current[1].kept, dimension - kept)
           / Double(kept)
       let lambda = 12 / (step * step * Self.ln4)
       for s in 0..<2 where current[s].kept > 0 {

@@ -232,11 +232,15 @@ final class SignStream: @unchecked Sendable {
   func groupRanks(kept: Int, groups: Int, outliers: Int) -> [Range<Int>] {
     var ranges = [Range<Int>](repeating: 0..<0, count: groups + outliers)
     if groups > 0 {
-      let sizes = SlicerFormat.groupSizes(kept: kept - outliers, groups: groups)
+      // SlicerFormat.groupSizes without its array: the top (kept − outliers) mod groups groups
+      // have one member more.
+      let base = (kept - outliers) / groups
+      let extra = (kept - outliers) % groups
       var start = outliers
       for j in stride(from: groups - 1, through: 0, by: -1) {
-        ranges[j] = start..<(start + sizes[j])
-        start += sizes[j]
+        let size = base + (j >= groups - extra ? 1 : 0)
+        ranges[j] = start..<(start + size)
+        start += size
       }
     }
     for i in 0..<outliers {

@@ -100,6 +100,15 @@ struct StreamLayout: Equatable {
 
   static let empty = StreamLayout(kept: 0, outliers: 0, bitwidths: [], codes: [], outlierCodes: [])
 
+  /// Members of group `j` (label order), as in `sizes`, without building the array.
+  @inline(__always)
+  func size(_ j: Int) -> Int {
+    let g = groupCount
+    guard j < g else { return 1 }
+    let rest = kept - outliers
+    return rest / g + (j >= g - rest % g ? 1 : 0)
+  }
+
   /// Members per group in label order.
   var sizes: [Int] {
     let equal =

@@ -113,7 +113,7 @@ enum SparseMessageCoder {
     }
     let k = try ac.decode(uniform: d) + 1
     let kp = try ac.decode(uniform: k + 1)
-    let counts = [kp, k - kp]
+    let counts = PerStream(kp, k - kp)
     let m = try ac.decode(uniform: ScaleCode.maxMantissaBits + 1)
 
     var layouts = [StreamLayout.empty, StreamLayout.empty]
@@ -124,12 +124,9 @@ enum SparseMessageCoder {
     var table = LabelTable(layouts)
     // Per label: the quantizer's lo and step (`GroupQuantizer`), and the sign.
     let labels = table.count
-    let lows = UnsafeMutablePointer<Double>.allocate(capacity: max(1, labels))
-    let steps = UnsafeMutablePointer<Double>.allocate(capacity: max(1, labels))
-    defer {
-      lows.deallocate()
-      steps.deallocate()
-    }
+    let lows = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(1, labels))
+    let steps = lows + max(1, labels)
+    defer { lows.deallocate() }
     var l = 0
     for s in 0..<2 {
       for j in 0..<layouts[s].bitwidths.count {
@@ -194,15 +191,19 @@ enum SparseMessageCoder {
     kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout RangeDecoder
   ) throws(CodecError) -> StreamLayout {
     let outlierLimit = min(SlicerFormat.maxOutliers, kept)
-    var outlierFrequencies = [SlicerFormat.noOutlierFrequency]
-    outlierFrequencies += [Int](repeating: SlicerFormat.outlierFrequency, count: outlierLimit)
-    let o = try outlierFrequencies.withUnsafeBufferPointer { (f) throws(CodecError) -> Int in
-      try ac.decode(
-        frequencies: f,
+    // The outlier count's frequencies, on the stack (at most 1 + 7 of them).
+    let o = try withUnsafeTemporaryAllocation(
+      of: Int.self, capacity: 1 + SlicerFormat.maxOutliers
+    ) { (f) throws(CodecError) -> Int in
+      f[0] = SlicerFormat.noOutlierFrequency
+      for i in 1...max(1, outlierLimit) { f[i] = SlicerFormat.outlierFrequency }
+      return try ac.decode(
+        frequencies: UnsafeBufferPointer(rebasing: f[0...outlierLimit]),
         total: SlicerFormat.noOutlierFrequency + outlierLimit * SlicerFormat.outlierFrequency)
     }
     let g = kept > o ? try ac.decode(uniform: min(SlicerFormat.maxGroups, kept - o)) + 1 : 0
     var bitwidths = [Int]()
+    bitwidths.reserveCapacity(g + o)
     for _ in 0..<(g + o) { bitwidths.append(try ac.decode(uniform: SlicerFormat.maxBits + 1)) }
     let codeCount = ScaleCode.count(mantissaBits: m)
     func below(_ code: Int, what: String) throws(CodecError) -> Int {
@@ -253,13 +254,14 @@ struct LabelTable: ~Copyable {
   init(_ layouts: [StreamLayout]) {
     let labels = layouts[0].bitwidths.count + layouts[1].bitwidths.count
     count = labels
-    left = .allocate(capacity: max(1, labels))
-    shift = .allocate(capacity: max(1, labels))
+    // One block: left, then shift.
+    left = .allocate(capacity: 2 * max(1, labels))
+    shift = left + max(1, labels)
     negativeBase = layouts[0].bitwidths.count
     var l = 0
     for layout in layouts where !layout.bitwidths.isEmpty {
-      for (j, n) in layout.sizes.enumerated() {
-        left[l] = n
+      for j in 0..<layout.bitwidths.count {
+        left[l] = layout.size(j)
         shift[l] = 8 - layout.bitwidths[j]
         l += 1
       }
@@ -267,10 +269,7 @@ struct LabelTable: ~Copyable {
     }
   }
 
-  deinit {
-    left.deallocate()
-    shift.deallocate()
-  }
+  deinit { left.deallocate() }
 
   var total: UInt64 { UInt64(keptLeft) << 8 }
 
