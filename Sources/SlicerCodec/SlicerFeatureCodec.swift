@@ -95,9 +95,9 @@ struct SlicerFeatureCodec: FeatureCodec {
         // Dense messages are 1 + 2d (fp16) or 1 + 4d (fp32) bytes; take the smallest that fits.
         if bytes.count > 1 + 4 * d { return nil }
         if bytes.count < 1 + 2 * d || !denseFits(x, .fp16) {
-          let relative = x.withUnsafeBufferPointer {
-            Distortion.relativeSquaredError($0, decoded)
-          }
+          let relative =
+            measure == .relative
+            ? distortion : x.withUnsafeBufferPointer { Distortion.relativeSquaredError($0, decoded) }
           return sparseResult(bytes, plan: plan, distortion: relative)
         }
         return nil
