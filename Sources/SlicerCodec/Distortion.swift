@@ -106,6 +106,15 @@ public enum DistortionMeasure: String, Sendable, Hashable, CaseIterable {
     }
   }
 
+  /// The distortion of sending the zero vector for a nonzero vector of this energy and width:
+  /// the measure's own arithmetic (its error sum is the energy).
+  func ofZero(energy: Double, dimension: Int) -> Double {
+    switch self {
+    case .relative: 1
+    case .meanSquared: energy / Double(dimension)
+    }
+  }
+
   /// The largest squared error ‖x − x̂‖² that meets `budget` for a vector of this energy and
   /// width.
   func allowedError(budget: Double, energy: Double, dimension: Int) -> Double {

@@ -47,7 +47,7 @@ struct RateSearch {
       suffixSquares = UnsafePointer(stream.suffixSquares.baseAddress!)
     }
 
-    /// Number of magnitudes ≥ `threshold` (`SignStream.countAtLeast`), by a binary search
+    /// Number of magnitudes ≥ `threshold` (they are sorted largest first), by a binary search
     /// whose steps select rather than branch: the comparisons are unpredictable.
     @inline(__always)
     func countAtLeast(_ threshold: Double) -> Int {

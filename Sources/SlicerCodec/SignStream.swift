@@ -145,9 +145,12 @@ final class SignStream: @unchecked Sendable {
     var squares = 0.0
     var tail = 0.0
     suffixSquares[n] = 0
+    @inline(__always) func magnitude(_ item: UInt64) -> Float {
+      Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
+    }
     for r in 0..<n {
       let item = sorted[r]
-      let a = Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
+      let a = magnitude(item)
       magnitudes[r] = a
       indices[r] = Int32(truncatingIfNeeded: item)
       sum += Double(a)
@@ -155,7 +158,7 @@ final class SignStream: @unchecked Sendable {
       prefix[r &+ 1] = sum
       prefixSquares[r &+ 1] = squares
       let k = n &- 1 &- r
-      let b = Double(Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: sorted[k] &>> 32)))
+      let b = Double(magnitude(sorted[k]))
       tail += b * b
       suffixSquares[k] = tail
     }
@@ -216,29 +219,15 @@ final class SignStream: @unchecked Sendable {
   var top: Float { count > 0 ? magnitudes[0] : 0 }
 
   /// Number of magnitudes ≥ `threshold`.
-  func countAtLeast(_ threshold: Double) -> Int {
-    var lo = 0
-    var hi = count
-    while lo < hi {
-      let mid = (lo + hi) >> 1
-      if Double(magnitudes[mid]) >= threshold { lo = mid + 1 } else { hi = mid }
-    }
-    return lo
-  }
-
   /// The rank ranges (into `magnitudes`, largest first) of the groups of the top `kept`, in
   /// the format's label order: `groups` equal-cardinality groups over all but the top
   /// `outliers`, smallest first, then the `outliers` singletons, smallest first.
   func groupRanks(kept: Int, groups: Int, outliers: Int) -> [Range<Int>] {
     var ranges = [Range<Int>](repeating: 0..<0, count: groups + outliers)
     if groups > 0 {
-      // SlicerFormat.groupSizes without its array: the top (kept − outliers) mod groups groups
-      // have one member more.
-      let base = (kept - outliers) / groups
-      let extra = (kept - outliers) % groups
       var start = outliers
       for j in stride(from: groups - 1, through: 0, by: -1) {
-        let size = base + (j >= groups - extra ? 1 : 0)
+        let size = SlicerFormat.groupSize(j, kept: kept - outliers, groups: groups)
         ranges[j] = start..<(start + size)
         start += size
       }

@@ -57,9 +57,9 @@ struct SlicerFeatureCodec: FeatureCodec {
       energy += Double(v) * Double(v)
     }
     if !finite { return dense(x, mode: .fp32) }
-    // Zero meets the budget: the same arithmetic as the measure's (energy is its error sum).
-    let zeroFits = measure == .relative ? budget >= 1 : energy / Double(x.count) <= budget
-    if energy == 0 || zeroFits { return zero(x) }
+    if energy == 0 || measure.ofZero(energy: energy, dimension: x.count) <= budget {
+      return zero(x)
+    }
     let allowed = measure.allowedError(budget: budget, energy: energy, dimension: x.count)
 
     if let sparse = workspaces.with({ sparse(x, allowedError: allowed, workspace: $0) }) {

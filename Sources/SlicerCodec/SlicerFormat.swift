@@ -76,11 +76,11 @@ public enum SlicerFormat {
     case fp32 = 3
   }
 
-  /// Sizes of `groups` equal-cardinality groups over `kept` magnitudes, smallest group first.
-  static func groupSizes(kept: Int, groups: Int) -> [Int] {
-    let base = kept / groups
-    let extra = kept % groups
-    return (0..<groups).map { base + ($0 >= groups - extra ? 1 : 0) }
+  /// Size of group `j` (0 = smallest) of `groups` equal-cardinality groups over `kept`
+  /// magnitudes: the top `kept mod groups` groups have one member more.
+  @inline(__always)
+  static func groupSize(_ j: Int, kept: Int, groups: Int) -> Int {
+    kept / groups + (j >= groups - kept % groups ? 1 : 0)
   }
 }
 
@@ -103,18 +103,11 @@ struct StreamLayout: Equatable {
   /// Members of group `j` (label order), as in `sizes`, without building the array.
   @inline(__always)
   func size(_ j: Int) -> Int {
-    let g = groupCount
-    guard j < g else { return 1 }
-    let rest = kept - outliers
-    return rest / g + (j >= g - rest % g ? 1 : 0)
+    j < groupCount ? SlicerFormat.groupSize(j, kept: kept - outliers, groups: groupCount) : 1
   }
 
   /// Members per group in label order.
-  var sizes: [Int] {
-    let equal =
-      groupCount > 0 ? SlicerFormat.groupSizes(kept: kept - outliers, groups: groupCount) : []
-    return equal + [Int](repeating: 1, count: outliers)
-  }
+  var sizes: [Int] { (0..<(groupCount + outliers)).map(size) }
 
   /// The range codes (lo, hi) of group `j` in label order.
   func rangeCodes(_ j: Int) -> (lo: Int, hi: Int) {
