@@ -48,18 +48,28 @@ struct RateSearch {
     }
 
     /// Number of magnitudes ≥ `threshold` (they are sorted largest first), by a binary search
-    /// whose steps select rather than branch: the comparisons are unpredictable.
+    /// whose steps add masks instead of branching: the comparisons are unpredictable, and the
+    /// compiler turns a plain select on a Double comparison back into a branch. Magnitudes are
+    /// non-negative floats, whose bit patterns order like their values, so the comparison is
+    /// on integers against the smallest Float ≥ `threshold`.
     @inline(__always)
     func countAtLeast(_ threshold: Double) -> Int {
-      var first = 0
-      var length = count
-      while length > 0 {
-        let half = length &>> 1
-        let atLeast = Double(magnitudes[first &+ half]) >= threshold
-        first = atLeast ? first &+ half &+ 1 : first
-        length = atLeast ? length &- half &- 1 : half
+      guard count > 0 else { return 0 }
+      guard threshold > 0 else { return count }
+      var bound = Float(threshold)
+      if Double(bound) < threshold { bound = bound.nextUp }
+      let t = Int(bound.bitPattern)
+      // Invariant: magnitudes[..<base] are all ≥ threshold, and the answer is ≤ base + n.
+      var base = 0
+      var n = count
+      while n > 1 {
+        let half = n &>> 1
+        // −1 when magnitudes[base + half] < bound, else 0.
+        let below = (Int(magnitudes[base &+ half].bitPattern) &- t) &>> 63
+        base &+= half & ~below
+        n &-= half
       }
-      return first
+      return base &+ 1 &+ ((Int(magnitudes[base].bitPattern) &- t) &>> 63)
     }
   }
 
@@ -88,9 +98,15 @@ struct RateSearch {
   /// outliers (both clamped to what K allows).
   func estimate(_ s: Int, step: Double, kappa: Double, groups: Int, outliers: Int) -> StreamEstimate
   {
+    estimate(
+      s, kept: views[s].countAtLeast(kappa * step), step: step, groups: groups, outliers: outliers)
+  }
+
+  /// The same with the kept count given (the count `kappa · step` selects).
+  func estimate(_ s: Int, kept: Int, step: Double, groups: Int, outliers: Int) -> StreamEstimate {
     let stream = views[s]
     var e = StreamEstimate()
-    e.kept = stream.countAtLeast(kappa * step)
+    e.kept = kept
     e.error = stream.suffixSquares[e.kept]
     guard e.kept > 0 else { return e }
     let o = min(outliers, e.kept, SlicerFormat.maxOutliers)
@@ -194,10 +210,14 @@ struct RateSearch {
       let lambda = 12 / (step * step * Self.ln4)
       for s in 0..<2 where current[s].kept > 0 {
         // Coordinate search: outliers at the current group count, then groups at that count.
+        // Every candidate has this step and threshold, so the kept count of `current`.
+        let kept = current[s].kept
         var best = current[s]
         var bestCost = Double.infinity
-        for o in 0...min(3, current[s].kept) {
-          let e = estimate(s, step: step, kappa: kappa[s], groups: groups[s], outliers: o)
+        for o in 0...min(3, kept) {
+          let e =
+            o == outliers[s]
+            ? current[s] : estimate(s, kept: kept, step: step, groups: groups[s], outliers: o)
           let cost = e.bits + lambda * e.error
           if cost < bestCost {
             bestCost = cost
@@ -206,7 +226,7 @@ struct RateSearch {
           }
         }
         for g in 1...max(1, min(maxGroups, current[s].kept - outliers[s])) where g != groups[s] {
-          let e = estimate(s, step: step, kappa: kappa[s], groups: g, outliers: outliers[s])
+          let e = estimate(s, kept: kept, step: step, groups: g, outliers: outliers[s])
           let cost = e.bits + lambda * e.error
           if cost < bestCost {
             bestCost = cost
