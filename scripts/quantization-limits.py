@@ -76,6 +76,7 @@ def main():
     parser.add_argument("--eval-windows", type=int, default=4)
     parser.add_argument("--stat-windows", type=int, default=8)
     parser.add_argument("--steps", default="0.1,0.2,0.3,0.45")
+    parser.add_argument("--transforms", default="", help="comma-separated subset to run")
     args = parser.parse_args()
     torch.set_num_threads(2)
     directory, file = os.path.split(os.path.abspath(GGUF))
@@ -122,11 +123,20 @@ def main():
     weights = np.maximum(weights, weights.max() * 1e-9)
     whiten = basis * np.sqrt(weights)
     _, white_axes = np.linalg.eigh(np.cov(((statistics - center) @ whiten).T))
+    # Diagonal weightings a codec could apply per channel before coding (and undo after):
+    # the square root of the Fisher information's diagonal, and the gain of the norm the next
+    # layer applies to its input (known to both ends from the weights, no statistics needed).
+    diagonal = np.sqrt(np.maximum(np.diag(fisher), np.diag(fisher).max() * 1e-9))
+    gamma = model.model.layers[args.split].input_layernorm.weight.detach().double().numpy()
     transforms = {
         "raw": (np.eye(len(center)), np.zeros_like(center)),
+        "diagfish": (np.diag(diagonal / np.median(diagonal)), np.zeros_like(center)),
+        "gamma": (np.diag(np.abs(gamma) / np.median(np.abs(gamma))), np.zeros_like(center)),
         "pca": (axes, center),
         "fisher": (whiten @ white_axes, center),
     }
+    if args.transforms:
+        transforms = {k: v for k, v in transforms.items() if k in args.transforms.split(",")}
     token_rms = np.sqrt((evaluated**2).mean(1, keepdims=True))
     print(f"split {args.split}: {len(evaluated)} tokens evaluated; token RMS median "
           f"{np.median(token_rms):.2f}, first tokens {token_rms[::512, 0].round(0)}")
@@ -136,7 +146,7 @@ def main():
         z = (evaluated - shift) @ forward
         z_rms = np.sqrt((z**2).mean(1, keepdims=True))
         for mode in ["global", "relative"]:
-            if name != "raw" and mode == "relative":
+            if name not in ("raw", "gamma") and mode == "relative":
                 continue
             for step in map(float, args.steps.split(",")):
                 delta = step * (z_rms if mode == "relative" else np.median(z_rms))

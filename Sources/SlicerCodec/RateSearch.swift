@@ -47,29 +47,20 @@ struct RateSearch {
       suffixSquares = UnsafePointer(stream.suffixSquares.baseAddress!)
     }
 
-    /// Number of magnitudes ≥ `threshold` (they are sorted largest first), by a binary search
-    /// whose steps add masks instead of branching: the comparisons are unpredictable, and the
-    /// compiler turns a plain select on a Double comparison back into a branch. Magnitudes are
-    /// non-negative floats, whose bit patterns order like their values, so the comparison is
-    /// on integers against the smallest Float ≥ `threshold`.
+    /// Number of magnitudes ≥ `threshold` (they are sorted largest first), by binary search.
+    /// (Written as a select, the step still compiles to a branch: LLVM prefers one when the
+    /// condition depends on a load; masks and the cmov-converter switches did not change that.)
     @inline(__always)
     func countAtLeast(_ threshold: Double) -> Int {
-      guard count > 0 else { return 0 }
-      guard threshold > 0 else { return count }
-      var bound = Float(threshold)
-      if Double(bound) < threshold { bound = bound.nextUp }
-      let t = Int(bound.bitPattern)
-      // Invariant: magnitudes[..<base] are all ≥ threshold, and the answer is ≤ base + n.
-      var base = 0
-      var n = count
-      while n > 1 {
-        let half = n &>> 1
-        // −1 when magnitudes[base + half] < bound, else 0.
-        let below = (Int(magnitudes[base &+ half].bitPattern) &- t) &>> 63
-        base &+= half & ~below
-        n &-= half
+      var first = 0
+      var length = count
+      while length > 0 {
+        let half = length &>> 1
+        let atLeast = Double(magnitudes[first &+ half]) >= threshold
+        first = atLeast ? first &+ half &+ 1 : first
+        length = atLeast ? length &- half &- 1 : half
       }
-      return base &+ 1 &+ ((Int(magnitudes[base].bitPattern) &- t) &>> 63)
+      return first
     }
   }
 
