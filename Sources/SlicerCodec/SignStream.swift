@@ -116,21 +116,22 @@ final class SignStream: @unchecked Sendable {
     negative.reserve(d)
     let items = scratch.items
     let negativeItems = items + 2 * d
+    // The largest magnitude, as bits (an Int32 ≥ 0): where the sort's window starts, and
+    // whether every entry is finite. A pass of its own because it vectorises, where a max
+    // chain in the loop below would slow that loop down.
+    var largest: Int32 = 0
+    x.withMemoryRebound(to: Int32.self) { bits in
+      for b in bits { largest = max(largest, b & 0x7FFF_FFFF) }
+    }
     var p = 0
     var n = 0
     var energy = 0.0
-    // The largest magnitude and (the smallest nonzero one) − 1, as bits: the sort's key range,
-    // and the largest also tells whether every entry is finite.
-    var largest: UInt32 = 0
-    var smallest: UInt32 = .max
     for i in 0..<d {
       let v = x[i]
       // The energy's additions form one dependency chain; the rest of the loop hides under it.
       energy += Double(v) * Double(v)
       let bits = v.bitPattern
       let magnitude = bits & 0x7FFF_FFFF
-      largest = max(largest, magnitude)
-      smallest = min(smallest, magnitude &- 1)
       if magnitude == 0 { continue }
       let item = UInt64(0x7FFF_FFFF &- magnitude) &<< 32 | UInt64(truncatingIfNeeded: i)
       // Written to both streams' next slots; only the one whose count advances keeps it (the
@@ -142,12 +143,9 @@ final class SignStream: @unchecked Sendable {
       n &+= negative
     }
     let summary = Summary(energy: energy, finite: largest < 0x7F80_0000)
-    // Both streams' keys lie in the range of all nonzero magnitudes' keys.
     let first = Int(0x7FFF_FFFF &- largest) &>> (digitShift &- 32)
-    let last = Int(0x7FFF_FFFF &- (smallest &+ 1)) &>> (digitShift &- 32)
-    let keys = first...max(first, last)
-    let sortedPositive = sort(items, count: p, keys: keys, scratch: scratch)
-    let sortedNegative = sort(negativeItems, count: n, keys: keys, scratch: scratch)
+    let sortedPositive = sort(items, count: p, first: first, scratch: scratch)
+    let sortedNegative = sort(negativeItems, count: n, first: first, scratch: scratch)
     load(positive, sortedPositive, count: p, negative, sortedNegative, count: n)
     return summary
   }
@@ -167,10 +165,8 @@ final class SignStream: @unchecked Sendable {
 
   /// The running sums of one stream being loaded from its sorted items.
   private struct Loader {
-    let sorted: UnsafeMutablePointer<UInt64>
     let n: Int
     let magnitudes: UnsafeMutablePointer<Float>
-    let indices: UnsafeMutablePointer<Int32>
     let prefix: UnsafeMutablePointer<Double>
     let prefixSquares: UnsafeMutablePointer<Double>
     let suffixSquares: UnsafeMutablePointer<Double>
@@ -178,42 +174,45 @@ final class SignStream: @unchecked Sendable {
     var squares = 0.0
     var tail = 0.0
 
+    /// Sets the stream's count, magnitudes and indices, and puts each magnitude's square
+    /// (exact in Double) where both square sums will overwrite it: prefixSquares[r + 1] and
+    /// suffixSquares[r]. No step depends on another, so this loop runs at full width.
     init(_ stream: SignStream, _ sorted: UnsafeMutablePointer<UInt64>, count n: Int) {
       stream.count = n
-      self.sorted = sorted
       self.n = n
       magnitudes = stream.magnitudes.baseAddress!
-      indices = stream.indices.baseAddress!
       prefix = stream.prefix.baseAddress!
       prefixSquares = stream.prefixSquares.baseAddress!
       suffixSquares = stream.suffixSquares.baseAddress!
+      let indices = stream.indices.baseAddress!
+      for r in 0..<n {
+        let item = sorted[r]
+        let a = Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
+        magnitudes[r] = a
+        indices[r] = Int32(truncatingIfNeeded: item)
+        let square = Double(a) * Double(a)
+        prefixSquares[r &+ 1] = square
+        suffixSquares[r] = square
+      }
       suffixSquares[n] = 0
     }
 
-    @inline(__always) static func magnitude(_ item: UInt64) -> Float {
-      Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
-    }
-
-    /// Rank r: prefix and prefix of squares from the top, suffix of squares from the bottom.
+    /// Rank r: prefix and prefix of squares from the top, suffix of squares from the bottom,
+    /// each a chain of additions in rank order (the order the planner's sums were defined in).
     @inline(__always) mutating func step(_ r: Int) {
-      let item = sorted[r]
-      let a = Self.magnitude(item)
-      magnitudes[r] = a
-      indices[r] = Int32(truncatingIfNeeded: item)
-      sum += Double(a)
-      squares += Double(a) * Double(a)
+      sum += Double(magnitudes[r])
       prefix[r &+ 1] = sum
+      squares += prefixSquares[r &+ 1]
       prefixSquares[r &+ 1] = squares
       let k = n &- 1 &- r
-      let b = Double(Self.magnitude(sorted[k]))
-      tail += b * b
+      tail += suffixSquares[k]
       suffixSquares[k] = tail
     }
   }
 
   /// Loads both streams from their sorted items. Each stream has three running sums, each a
-  /// chain of dependent additions in the order it would have on its own; stepping the two
-  /// streams together lets six chains overlap instead of three.
+  /// chain of dependent additions; stepping the two streams together lets six chains overlap
+  /// instead of three.
   private static func load(
     _ a: SignStream, _ sortedA: UnsafeMutablePointer<UInt64>, count nA: Int,
     _ b: SignStream, _ sortedB: UnsafeMutablePointer<UInt64>, count nB: Int
@@ -237,46 +236,42 @@ final class SignStream: @unchecked Sendable {
   static let buckets = 16 << digitMantissaBits
 
   /// Stable sort of `count` items at `items` (ascending as 64-bit integers; the top 32 bits
-  /// are a 31-bit key whose bits from `digitShift` up lie in `keys`). The buffer has room for
-  /// 2·count items: the second half is scratch. Returns where the sorted items ended up.
-  /// Items are distinct (their low bits are positions), so the result is the one ascending
-  /// order.
+  /// are a 31-bit key whose bits from `digitShift` up are at least `first`). The buffer has
+  /// room for 2·count items: the second half is scratch. Returns where the sorted items ended
+  /// up. Items are distinct (their low bits are positions), so the result is the one
+  /// ascending order.
   ///
   /// One counting pass distributes the items by digit, their key's bits from `digitShift` up
-  /// (exponent and top mantissa bits) minus the range's first, into at most `buckets`
-  /// buckets; the last one also takes every digit beyond (magnitudes more than 16 octaves
-  /// below the largest), and when it holds more than a few items it is sorted on its own by
-  /// `radixSort`. Only the buckets marked in `occupied` (one bit a bucket) get offsets, so
-  /// the empty ones cost nothing. An insertion sort then only has to reorder items within a
-  /// bucket.
+  /// (exponent and top mantissa bits) minus `first`, into `buckets` buckets; the last one
+  /// also takes every digit beyond (magnitudes more than 16 octaves below the largest), and
+  /// when it holds more than a few items it is sorted on its own by `radixSort`. Only the
+  /// buckets marked in `occupied` (one bit a bucket) get offsets, so the empty ones cost
+  /// little. An insertion sort then only has to reorder items within a bucket.
   static func sort(
-    _ items: UnsafeMutablePointer<UInt64>, count n: Int, keys: ClosedRange<Int>,
-    scratch: borrowing SortScratch
+    _ items: UnsafeMutablePointer<UInt64>, count n: Int, first: Int, scratch: borrowing SortScratch
   ) -> UnsafeMutablePointer<UInt64> {
     guard n > 1 else { return items }
     let counts = scratch.counts
     let occupied = scratch.occupied
     let offsets = scratch.offsets
-    let base = keys.lowerBound
-    let top = min(keys.upperBound &- base, buckets &- 1)
-    // Unsigned, so a key below the range (impossible when `keys` is right) also lands in the
+    let top = buckets &- 1
+    // Unsigned, so a key below `first` (impossible when `first` is right) also lands in the
     // last bucket instead of outside the counters.
     @inline(__always) func digitOf(_ item: UInt64) -> Int {
-      Int(truncatingIfNeeded: min(UInt(bitPattern: Int(item &>> digitShift) &- base), UInt(top)))
+      Int(truncatingIfNeeded: min(UInt(bitPattern: Int(item &>> digitShift) &- first), UInt(top)))
     }
     var sorted = items
-    if n > 16 && top > 0 {
+    if n > 16 {
       // `counts` and `occupied` are all zero between sorts: the walk below clears what the
       // count marked, so no pass over all buckets is needed.
-      let words = top &>> 6 &+ 1
       for i in 0..<n {
         let digit = digitOf(items[i])
         counts[digit] &+= 1
         occupied[digit &>> 6] |= 1 &<< UInt64(digit & 63)
       }
       var offset: Int32 = 0
-      var overflow: Int32 = 0
-      for w in 0..<words {
+      var last = (digit: 0, start: Int32(0))
+      for w in 0..<(buckets &>> 6) {
         var bits = occupied[w]
         occupied[w] = 0
         while bits != 0 {
@@ -285,11 +280,11 @@ final class SignStream: @unchecked Sendable {
           let c = counts[digit]
           counts[digit] = 0
           offsets[digit] = offset
-          overflow = offset
+          last = (digit, offset)
           offset &+= c
         }
+        if Int(offset) == n { break }
       }
-      // `overflow` is where the last occupied bucket starts.
       sorted = items + n
       for i in 0..<n {
         let item = items[i]
@@ -298,8 +293,8 @@ final class SignStream: @unchecked Sendable {
         counter.pointee = Int32(truncatingIfNeeded: slot &+ 1)
         sorted[slot] = item
       }
-      let start = Int(overflow)
-      if n &- start > 16 && keys.upperBound &- base >= buckets {
+      let start = Int(last.start)
+      if last.digit == top && n &- start > 16 {
         let tail = sorted + start
         let result = radixSort(tail, scratch: items + start, count: n &- start, counts: offsets)
         if result != tail { tail.update(from: result, count: n &- start) }

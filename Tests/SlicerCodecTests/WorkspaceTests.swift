@@ -90,16 +90,15 @@ import Testing
   }
 
   /// Positions of `keys` (31-bit) in ascending (key, position) order, by `SignStream.sort`
-  /// with the key range `fill` would give it.
+  /// with the window start `fill` would give it.
   private func sorted(_ keys: [UInt32]) -> [Int] {
     let n = keys.count
     let items = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n)
     defer { items.deallocate() }
     for i in 0..<n { items[i] = UInt64(keys[i]) << 32 | UInt64(i) }
-    let shift = Int(SignStream.digitShift) - 32
-    let range = Int(keys.min()!) >> shift...Int(keys.max()!) >> shift
+    let first = Int(keys.min()!) >> (Int(SignStream.digitShift) - 32)
     let scratch = SignStream.SortScratch(capacity: n)
-    let result = SignStream.sort(items, count: n, keys: range, scratch: scratch)
+    let result = SignStream.sort(items, count: n, first: first, scratch: scratch)
     let positions = (0..<n).map { Int(result[$0] & 0xFFFF_FFFF) }
     #expect((0..<n).map { UInt32(result[$0] >> 32) } == positions.map { keys[$0] })
     return positions
