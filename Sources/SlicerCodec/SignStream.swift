@@ -48,27 +48,38 @@ final class SignStream: @unchecked Sendable {
     let positive = SignStream(capacity: x.count)
     let negative = SignStream(capacity: x.count)
     var scratch = SortScratch(capacity: x.count)
-    x.withUnsafeBufferPointer { fill(positive, negative, from: $0, scratch: &scratch) }
+    x.withUnsafeBufferPointer { _ = fill(positive, negative, from: $0, scratch: &scratch) }
     return (positive, negative)
   }
 
-  /// Items for the radix sort: room for 4·d (two signs × data + scratch), and its histograms.
+  /// Items for the sort: room for 4·d (two signs × data + scratch), and its buckets.
   struct SortScratch: ~Copyable {
     private(set) var capacity: Int
     /// key << 32 | position, key = 0x7FFF_FFFF − magnitude bits (see `fill`).
     var items: UnsafeMutablePointer<UInt64>
-    /// Two 256-entry histograms.
-    var counts: UnsafeMutablePointer<Int32>
+    /// Items per bucket (`SignStream.buckets`); all zero between sorts.
+    let counts: UnsafeMutablePointer<Int32>
+    /// One bit a bucket: which buckets hold items; all zero between sorts.
+    let occupied: UnsafeMutablePointer<UInt64>
+    /// Per bucket, the next free slot in the sorted order (meaningful for occupied buckets
+    /// only during a sort; the fallback radix passes use the first 512 as their counters).
+    let offsets: UnsafeMutablePointer<Int32>
 
     init(capacity: Int) {
       self.capacity = max(1, capacity)
       items = .allocate(capacity: 4 * self.capacity)
-      counts = .allocate(capacity: 512)
+      counts = .allocate(capacity: SignStream.buckets)
+      counts.initialize(repeating: 0, count: SignStream.buckets)
+      occupied = .allocate(capacity: SignStream.buckets / 64)
+      occupied.initialize(repeating: 0, count: SignStream.buckets / 64)
+      offsets = .allocate(capacity: SignStream.buckets)
     }
 
     deinit {
       items.deallocate()
       counts.deallocate()
+      occupied.deallocate()
+      offsets.deallocate()
     }
 
     mutating func reserve(_ d: Int) {
@@ -79,11 +90,21 @@ final class SignStream: @unchecked Sendable {
     }
   }
 
-  /// Refills `positive` and `negative` from `x` (finite), reusing their storage.
+  /// What `fill` learns about `x` on the way.
+  struct Summary: Equatable {
+    /// Σ x_i² in Double, summed in index order.
+    var energy: Double
+    /// Whether every entry is finite (when not, the streams hold garbage and must not be used).
+    var finite: Bool
+  }
+
+  /// Refills `positive` and `negative` from `x`, reusing their storage, and sums the energy of
+  /// `x` on the way. The streams are only meaningful when the summary says `x` is finite.
+  @discardableResult
   static func fill(
     _ positive: SignStream, _ negative: SignStream, from x: UnsafeBufferPointer<Float>,
     scratch: inout SortScratch
-  ) {
+  ) -> Summary {
     // Sort key: 0x7FFF_FFFF − magnitude bits, so ascending keys are descending magnitudes (for
     // non-negative floats the bit pattern orders like the value). Each item carries its key
     // above its position, so ascending items are descending magnitudes with ties in index
@@ -95,10 +116,21 @@ final class SignStream: @unchecked Sendable {
     negative.reserve(d)
     let items = scratch.items
     let negativeItems = items + 2 * d
+    // The largest magnitude, as bits (an Int32 ≥ 0): where the sort's window starts, and
+    // whether every entry is finite. A pass of its own because it vectorises, where a max
+    // chain in the loop below would slow that loop down.
+    var largest: Int32 = 0
+    x.withMemoryRebound(to: Int32.self) { bits in
+      for b in bits { largest = max(largest, b & 0x7FFF_FFFF) }
+    }
     var p = 0
     var n = 0
+    var energy = 0.0
     for i in 0..<d {
-      let bits = x[i].bitPattern
+      let v = x[i]
+      // The energy's additions form one dependency chain; the rest of the loop hides under it.
+      energy += Double(v) * Double(v)
+      let bits = v.bitPattern
       let magnitude = bits & 0x7FFF_FFFF
       if magnitude == 0 { continue }
       let item = UInt64(0x7FFF_FFFF &- magnitude) &<< 32 | UInt64(truncatingIfNeeded: i)
@@ -110,8 +142,12 @@ final class SignStream: @unchecked Sendable {
       p &+= 1 &- negative
       n &+= negative
     }
-    positive.load(sorting: items, count: p, counts: scratch.counts)
-    negative.load(sorting: negativeItems, count: n, counts: scratch.counts)
+    let summary = Summary(energy: energy, finite: largest < 0x7F80_0000)
+    let first = Int(0x7FFF_FFFF &- largest) &>> (digitShift &- 32)
+    let sortedPositive = sort(items, count: p, first: first, scratch: scratch)
+    let sortedNegative = sort(negativeItems, count: n, first: first, scratch: scratch)
+    load(positive, sortedPositive, count: p, negative, sortedNegative, count: n)
+    return summary
   }
 
   private func reserve(_ n: Int) {
@@ -127,52 +163,154 @@ final class SignStream: @unchecked Sendable {
     prefixSquares[0] = 0
   }
 
-  /// Sorts `count` items (with room for 2·count) and loads the stream from them.
-  private func load(
-    sorting items: UnsafeMutablePointer<UInt64>, count n: Int, counts: UnsafeMutablePointer<Int32>
-  ) {
-    count = n
-    let sorted = Self.sort(items, count: n, counts: counts)
-    let magnitudes = magnitudes.baseAddress!
-    let indices = indices.baseAddress!
-    let prefix = prefix.baseAddress!
-    let prefixSquares = prefixSquares.baseAddress!
-    let suffixSquares = suffixSquares.baseAddress!
-    // One loop, three independent sums (prefix and prefix of squares from the top, suffix of
-    // squares from the bottom), so their additions overlap; each sums in the same order as on
-    // its own.
+  /// The running sums of one stream being loaded from its sorted items.
+  private struct Loader {
+    let n: Int
+    let magnitudes: UnsafeMutablePointer<Float>
+    let prefix: UnsafeMutablePointer<Double>
+    let prefixSquares: UnsafeMutablePointer<Double>
+    let suffixSquares: UnsafeMutablePointer<Double>
     var sum = 0.0
     var squares = 0.0
     var tail = 0.0
-    suffixSquares[n] = 0
-    @inline(__always) func magnitude(_ item: UInt64) -> Float {
-      Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
+
+    /// Sets the stream's count, magnitudes and indices, and puts each magnitude's square
+    /// (exact in Double) where both square sums will overwrite it: prefixSquares[r + 1] and
+    /// suffixSquares[r]. No step depends on another, so this loop runs at full width.
+    init(_ stream: SignStream, _ sorted: UnsafeMutablePointer<UInt64>, count n: Int) {
+      stream.count = n
+      self.n = n
+      magnitudes = stream.magnitudes.baseAddress!
+      prefix = stream.prefix.baseAddress!
+      prefixSquares = stream.prefixSquares.baseAddress!
+      suffixSquares = stream.suffixSquares.baseAddress!
+      let indices = stream.indices.baseAddress!
+      for r in 0..<n {
+        let item = sorted[r]
+        let a = Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
+        magnitudes[r] = a
+        indices[r] = Int32(truncatingIfNeeded: item)
+        let square = Double(a) * Double(a)
+        prefixSquares[r &+ 1] = square
+        suffixSquares[r] = square
+      }
+      suffixSquares[n] = 0
     }
-    for r in 0..<n {
-      let item = sorted[r]
-      let a = magnitude(item)
-      magnitudes[r] = a
-      indices[r] = Int32(truncatingIfNeeded: item)
-      sum += Double(a)
-      squares += Double(a) * Double(a)
+
+    /// Rank r: prefix and prefix of squares from the top, suffix of squares from the bottom,
+    /// each a chain of additions in rank order (the order the planner's sums were defined in).
+    @inline(__always) mutating func step(_ r: Int) {
+      sum += Double(magnitudes[r])
       prefix[r &+ 1] = sum
+      squares += prefixSquares[r &+ 1]
       prefixSquares[r &+ 1] = squares
       let k = n &- 1 &- r
-      let b = Double(magnitude(sorted[k]))
-      tail += b * b
+      tail += suffixSquares[k]
       suffixSquares[k] = tail
     }
   }
 
+  /// Loads both streams from their sorted items. Each stream has three running sums, each a
+  /// chain of dependent additions; stepping the two streams together lets six chains overlap
+  /// instead of three.
+  private static func load(
+    _ a: SignStream, _ sortedA: UnsafeMutablePointer<UInt64>, count nA: Int,
+    _ b: SignStream, _ sortedB: UnsafeMutablePointer<UInt64>, count nB: Int
+  ) {
+    var x = Loader(a, sortedA, count: nA)
+    var y = Loader(b, sortedB, count: nB)
+    let common = min(nA, nB)
+    for r in 0..<common {
+      x.step(r)
+      y.step(r)
+    }
+    for r in common..<nA { x.step(r) }
+    for r in common..<nB { y.step(r) }
+  }
+
+  /// Mantissa bits in the sort's digit: 2^digitMantissaBits buckets an octave.
+  static let digitMantissaBits = 8
+  /// Shift from an item to its digit's key bits (exponent and top mantissa bits).
+  static let digitShift = UInt64(32 + 23 - digitMantissaBits)
+  /// Buckets of the sort's one counting pass: 16 octaves of magnitude below the largest.
+  static let buckets = 16 << digitMantissaBits
+
   /// Stable sort of `count` items at `items` (ascending as 64-bit integers; the top 32 bits
-  /// are a 31-bit key): an LSD radix sort on the key's top 16 bits (two byte passes; a byte
-  /// that is the same in every item costs no pass), then an insertion sort on the whole item,
-  /// which only has to reorder items whose keys share their top 16 bits (a magnitude's
-  /// exponent and top 7 mantissa bits). The buffer has room for 2·count items: the second
-  /// half is scratch. Returns where the sorted items ended up. Items are distinct (their low
-  /// bits are positions), so the result is the one ascending order.
+  /// are a 31-bit key whose bits from `digitShift` up are at least `first`). The buffer has
+  /// room for 2·count items: the second half is scratch. Returns where the sorted items ended
+  /// up. Items are distinct (their low bits are positions), so the result is the one
+  /// ascending order.
+  ///
+  /// One counting pass distributes the items by digit, their key's bits from `digitShift` up
+  /// (exponent and top mantissa bits) minus `first`, into `buckets` buckets; the last one
+  /// also takes every digit beyond (magnitudes more than 16 octaves below the largest), and
+  /// when it holds more than a few items it is sorted on its own by `radixSort`. Only the
+  /// buckets marked in `occupied` (one bit a bucket) get offsets, so the empty ones cost
+  /// little. An insertion sort then only has to reorder items within a bucket.
   static func sort(
-    _ items: UnsafeMutablePointer<UInt64>, count n: Int, counts: UnsafeMutablePointer<Int32>
+    _ items: UnsafeMutablePointer<UInt64>, count n: Int, first: Int, scratch: borrowing SortScratch
+  ) -> UnsafeMutablePointer<UInt64> {
+    guard n > 1 else { return items }
+    let counts = scratch.counts
+    let occupied = scratch.occupied
+    let offsets = scratch.offsets
+    let top = buckets &- 1
+    // Unsigned, so a key below `first` (impossible when `first` is right) also lands in the
+    // last bucket instead of outside the counters.
+    @inline(__always) func digitOf(_ item: UInt64) -> Int {
+      Int(truncatingIfNeeded: min(UInt(bitPattern: Int(item &>> digitShift) &- first), UInt(top)))
+    }
+    var sorted = items
+    if n > 16 {
+      // `counts` and `occupied` are all zero between sorts: the walk below clears what the
+      // count marked, so no pass over all buckets is needed.
+      for i in 0..<n {
+        let digit = digitOf(items[i])
+        counts[digit] &+= 1
+        occupied[digit &>> 6] |= 1 &<< UInt64(digit & 63)
+      }
+      var offset: Int32 = 0
+      var last = (digit: 0, start: Int32(0))
+      for w in 0..<(buckets &>> 6) {
+        var bits = occupied[w]
+        occupied[w] = 0
+        while bits != 0 {
+          let digit = w &<< 6 | bits.trailingZeroBitCount
+          bits &= bits &- 1
+          let c = counts[digit]
+          counts[digit] = 0
+          offsets[digit] = offset
+          last = (digit, offset)
+          offset &+= c
+        }
+        if Int(offset) == n { break }
+      }
+      sorted = items + n
+      for i in 0..<n {
+        let item = items[i]
+        let counter = offsets + digitOf(item)
+        let slot = Int(counter.pointee)
+        counter.pointee = Int32(truncatingIfNeeded: slot &+ 1)
+        sorted[slot] = item
+      }
+      let start = Int(last.start)
+      if last.digit == top && n &- start > 16 {
+        let tail = sorted + start
+        let result = radixSort(tail, scratch: items + start, count: n &- start, counts: offsets)
+        if result != tail { tail.update(from: result, count: n &- start) }
+      }
+    }
+    insertionSort(sorted, count: n)
+    return sorted
+  }
+
+  /// Stable LSD radix sort of `count` items at `items` on their key's top 16 bits (two byte
+  /// passes; a byte that is the same in every item costs no pass), through `scratch` (room
+  /// for `count`). Returns where the items ended up; keys that share their top 16 bits keep
+  /// their order.
+  static func radixSort(
+    _ items: UnsafeMutablePointer<UInt64>, scratch: UnsafeMutablePointer<UInt64>, count n: Int,
+    counts: UnsafeMutablePointer<Int32>
   ) -> UnsafeMutablePointer<UInt64> {
     guard n > 1 else { return items }
     counts.initialize(repeating: 0, count: 512)
@@ -182,7 +320,7 @@ final class SignStream: @unchecked Sendable {
       counts[256 &+ Int(item &>> 56)] &+= 1
     }
     var source = items
-    var target = items + n
+    var target = scratch
     for pass in 0..<2 {
       let histogram = counts + pass &* 256
       let shift = UInt64(48 &+ 8 &* pass)
@@ -202,17 +340,21 @@ final class SignStream: @unchecked Sendable {
       }
       swap(&source, &target)
     }
-    for i in 1..<n {
-      let item = source[i]
-      if source[i &- 1] < item { continue }
+    return source
+  }
+
+  /// Sorts `count` items in place by insertion: quick when they are nearly sorted.
+  static func insertionSort(_ items: UnsafeMutablePointer<UInt64>, count n: Int) {
+    for i in 1..<max(n, 1) {
+      let item = items[i]
+      if items[i &- 1] < item { continue }
       var j = i
-      while j > 0 && source[j &- 1] > item {
-        source[j] = source[j &- 1]
+      while j > 0 && items[j &- 1] > item {
+        items[j] = items[j &- 1]
         j &-= 1
       }
-      source[j] = item
+      items[j] = item
     }
-    return source
   }
 
   /// The largest magnitude, 0 for an empty stream.

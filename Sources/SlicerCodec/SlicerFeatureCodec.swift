@@ -50,31 +50,30 @@ struct SlicerFeatureCodec: FeatureCodec {
   }
 
   private func encodeUntimed(_ x: [Float]) -> EncodedFeature {
-    var energy = 0.0
-    var finite = true
-    for v in x {
-      if !v.isFinite { finite = false }
-      energy += Double(v) * Double(v)
-    }
-    if !finite { return dense(x, mode: .fp32) }
-    if energy == 0 || measure.ofZero(energy: energy, dimension: x.count) <= budget {
-      return zero(x)
-    }
-    let allowed = measure.allowedError(budget: budget, energy: energy, dimension: x.count)
+    workspaces.with { workspace in
+      // Loading the sign streams also sums the energy (in index order) and checks that every
+      // entry is finite, so x is read once; the streams go unused when x is not sparse-coded.
+      let summary = x.withUnsafeBufferPointer { workspace.load($0) }
+      let energy = summary.energy
+      if !summary.finite { return dense(x, mode: .fp32) }
+      if energy == 0 || measure.ofZero(energy: energy, dimension: x.count) <= budget {
+        return zero(x)
+      }
+      let allowed = measure.allowedError(budget: budget, energy: energy, dimension: x.count)
 
-    if let sparse = workspaces.with({ sparse(x, allowedError: allowed, workspace: $0) }) {
-      return sparse
+      if let sparse = sparse(x, allowedError: allowed, workspace: workspace) {
+        return sparse
+      }
+      return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
     }
-    return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
   }
 
-  /// The sparse message for `x`, or nil when a dense one is smaller or meets the budget
-  /// where no sparse one did.
+  /// The sparse message for `x` (already loaded into `workspace`), or nil when a dense one is
+  /// smaller or meets the budget where no sparse one did.
   private func sparse(_ x: [Float], allowedError: Double, workspace: SlicerWorkspace)
     -> EncodedFeature?
   {
     let d = x.count
-    x.withUnsafeBufferPointer { workspace.load($0) }
     let planner = SlicerPlanner(streams: workspace.streams, dimension: d, maxGroups: maxGroups)
     let slots = workspace.slots.baseAddress!
     let decoded = workspace.decoded.baseAddress!

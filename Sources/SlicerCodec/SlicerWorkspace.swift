@@ -19,8 +19,10 @@ final class SlicerWorkspace: @unchecked Sendable {
     decoded.deallocate()
   }
 
-  /// Loads `x` (finite) into the sign streams and makes room for width `x.count`.
-  func load(_ x: UnsafeBufferPointer<Float>) {
+  /// Loads `x` into the sign streams and makes room for width `x.count`; the streams are only
+  /// meaningful when the returned summary says `x` is finite.
+  @discardableResult
+  func load(_ x: UnsafeBufferPointer<Float>) -> SignStream.Summary {
     let d = x.count
     if slots.count < d {
       slots.deallocate()
@@ -28,7 +30,7 @@ final class SlicerWorkspace: @unchecked Sendable {
       slots = .allocate(capacity: d)
       decoded = .allocate(capacity: d)
     }
-    SignStream.fill(positive, negative, from: x, scratch: &sort)
+    return SignStream.fill(positive, negative, from: x, scratch: &sort)
   }
 }
 
