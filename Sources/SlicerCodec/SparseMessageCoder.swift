@@ -149,12 +149,11 @@ enum SparseMessageCoder {
           throw .corrupt(
             codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
         }
-        let (r, target) = ac.target(totalBits: ChunkModel.totalBits)
-        guard let (pattern, chunkCumulative, chunkFrequency) = chunks.find(target: target)
-        else {
+        let (r, code) = ac.scaledCode(totalBits: ChunkModel.totalBits)
+        guard let (pattern, rest, cellWidth) = chunks.find(code: code, width: r) else {
           throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
         }
-        ac.take(width: r, cumulative: chunkCumulative, frequency: chunkFrequency)
+        ac.narrow(width: cellWidth, rest: rest)
         let count = pattern.nonzeroBitCount
         guard count <= keptLeft else {
           throw .corrupt(
