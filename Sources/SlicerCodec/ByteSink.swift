@@ -30,6 +30,27 @@ struct ByteSink: ~Copyable {
     count &+= 4
   }
 
+  /// Appends the top `count` (≤ 8) bytes of `word`, most significant first, with one 8-byte
+  /// store (the bytes after them are scratch the next append overwrites).
+  @inline(__always)
+  mutating func append(topBytesOf word: UInt64, count n: Int) {
+    if count &+ 8 > capacity { grow() }
+    UnsafeMutableRawPointer(storage + count).storeBytes(of: word.bigEndian, as: UInt64.self)
+    count &+= n
+  }
+
+  /// Adds one to the bytes written so far read as a big-endian number: trailing 0xFF bytes
+  /// become 0x00 and the byte before them grows by one. The caller keeps a first byte below
+  /// 0xFF that the carry never passes (`RangeEncoder`'s integer part).
+  mutating func addCarry() {
+    var i = count &- 1
+    while storage[i] == 0xFF {
+      storage[i] = 0
+      i &-= 1
+    }
+    storage[i] &+= 1
+  }
+
   private mutating func grow() {
     let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
     larger.update(from: storage, count: count)

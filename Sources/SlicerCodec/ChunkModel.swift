@@ -60,19 +60,26 @@ struct ChunkModel: ~Copyable {
     return (start[c] &+ UInt64(ChunkPatterns.rank(pattern)) &* f, f)
   }
 
-  /// The pattern whose cell holds `target` (< 2^32) with its cell, or nil when `target` lies
-  /// in the unused top of the range.
+  /// The pattern whose cell holds the decoder's `code` when a cell is `r` wide
+  /// (`RangeDecoder.scaledCode(totalBits:)`), with the code's offset `rest` in the pattern's
+  /// cell and that cell's width r·frequency; nil when the code lies in the unused top of the
+  /// range. Comparing the code with r·start(c) and dividing its offset by the cell width is
+  /// one division where ⌊code/r⌋ and the rank within the count would be two.
   @inline(__always)
-  func find(target: UInt64) -> (pattern: Int, cumulative: UInt64, frequency: UInt64)? {
-    guard target < start[9] else { return nil }
+  func find(code: UInt64, width r: UInt64) -> (pattern: Int, rest: UInt64, cellWidth: UInt64)? {
+    // r·start(9) ≤ r·2^32 ≤ range: no product below wraps.
+    guard code < r &* start[9] else { return nil }
+    // The count is the number of starts 1…8 at or below ⌊code/r⌋, i.e. with r·start ≤ code
+    // (they increase strictly), summed without a branch: neighbouring chunks' counts are
+    // random. (r·start − code − 1) >> 63 is −1 exactly when r·start ≤ code (all < 2^57).
     var c = 0
-    while target >= start[c &+ 1] { c &+= 1 }
-    let f = frequency[c]
-    // target − start(c) < C(8,c)·f < 2^32, so the quotient is exact in 32 bits.
-    let index = UInt32(truncatingIfNeeded: target &- start[c]) / UInt32(truncatingIfNeeded: f)
-    return (
-      ChunkPatterns.unrank(count: c, index: Int(index)), start[c] &+ UInt64(index) &* f, f
-    )
+    for i in 1..<9 {
+      c &-= Int(truncatingIfNeeded: r &* start[i] &- code &- 1) &>> 63
+    }
+    let cellWidth = r &* frequency[c]
+    // code − r·start(c) < r·C(8,c)·f, so the rank is below C(8,c).
+    let (index, rest) = (code &- r &* start[c]).quotientAndRemainder(dividingBy: cellWidth)
+    return (ChunkPatterns.unrank(count: c, index: Int(truncatingIfNeeded: index)), rest, cellWidth)
   }
 }
 

@@ -73,6 +73,24 @@ struct RangeDecoder {
     return (r, target)
   }
 
+  /// The cell width r for a total of 2^`totalBits` (≤ 2^32) and the code (the coded point's
+  /// offset from the range's start, < range), for models that place the code among their
+  /// cells [r·cumulative, r·(cumulative + frequency)) without dividing it by r first
+  /// (`ChunkModel`); they narrow with `narrow(width:rest:)`.
+  @inline(__always)
+  func scaledCode(totalBits: Int) -> (width: UInt64, code: UInt64) {
+    (range &>> UInt64(truncatingIfNeeded: totalBits), code)
+  }
+
+  /// Narrows to the cell of `width` (r·frequency) in which the code lies `rest` (< width)
+  /// past the cell's start, as the caller found it.
+  @inline(__always)
+  mutating func narrow(width: UInt64, rest: UInt64) {
+    code = rest
+    range = width
+    normalize()
+  }
+
   /// Narrows to the cell [width·cumulative, width·(cumulative + frequency)) found by the caller.
   @inline(__always)
   mutating func take(width r: UInt64, cumulative: UInt64, frequency: UInt64) {

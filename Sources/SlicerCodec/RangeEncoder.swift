@@ -1,5 +1,5 @@
-/// A byte-oriented range coder (carry propagation as in LZMA's: a cached byte and a count of
-/// pending 0xFF bytes) with a 56-bit window.
+/// A byte-oriented range coder with a 56-bit window; a carry out of the window is added to the
+/// bytes already written (it runs back through trailing 0xFF bytes).
 ///
 /// State: `low` (the interval's start within the window, bit 56 a carry not yet propagated)
 /// and `range` (its width, 2^48 ≤ range ≤ 2^56 between symbols). A symbol given as the slice
@@ -25,15 +25,13 @@ struct RangeEncoder: ~Copyable {
 
   private var low: UInt64 = 0
   private var range: UInt64 = 1 << windowBits
-  /// The byte above the window not yet written (a carry may still change it) and the 0xFF
-  /// bytes after it (a carry turns them into 0x00). The first cached byte is the coded number's
-  /// integer part, always 0, and is dropped by `finish()`.
-  private var cache: UInt8 = 0
-  private var pendingFF = 0
+  /// The bytes shifted out so far, after the coded number's integer part (always 0, dropped by
+  /// `finish()`; it also stops a carry). A carry out of the window is added to them in place.
   private var sink: ByteSink
 
   init(reservingBytes requested: Int = 64) {
-    sink = ByteSink(reservingBytes: requested)
+    sink = ByteSink(reservingBytes: requested + 8)
+    sink.append(0)
   }
 
   /// Encodes the symbol occupying [cumulative, cumulative + frequency) out of `total`.
@@ -99,31 +97,21 @@ struct RangeEncoder: ~Copyable {
     encode(bits: Int(value & ((1 << UInt64(k)) - 1)), count: k)
   }
 
+  /// Shifts out the window's top bytes until range ≥ 2^48, all at once: first any carry in
+  /// bit 56 is added to the bytes already written, then the top n bytes of the window are
+  /// stored (n = 1…4, as every cut leaves range ≥ 2^16).
   @inline(__always)
   private mutating func normalize() {
-    while range < Self.bottom {
-      shiftLow()
-      range &<<= 8
+    if range >= Self.bottom { return }
+    if low > Self.mask {
+      sink.addCarry()
+      low &= Self.mask
     }
-  }
-
-  /// Moves the window's top byte into the cache, first writing the cached byte and pending
-  /// 0xFF bytes (with the carry) unless the top byte is 0xFF without carry — a later carry
-  /// could still reach the cache through it.
-  @inline(__always)
-  private mutating func shiftLow() {
-    if low < (0xFF &<< 48) || low > Self.mask {
-      let carry = UInt8(truncatingIfNeeded: low &>> Self.windowBits)
-      sink.append(cache &+ carry)
-      while pendingFF > 0 {
-        sink.append(0xFF &+ carry)
-        pendingFF &-= 1
-      }
-      cache = UInt8(truncatingIfNeeded: low &>> 48)
-    } else {
-      pendingFF &+= 1
-    }
-    low = (low &<< 8) & Self.mask
+    let n = (range.leadingZeroBitCount &- 8) &>> 3
+    let s = UInt64(truncatingIfNeeded: n &<< 3)
+    sink.append(topBytesOf: low &<< 8, count: n)
+    low = (low &<< s) & Self.mask
+    range &<<= s
   }
 
   /// The point of [low, low + range) that ends the message, as its offset from low: the
@@ -138,13 +126,11 @@ struct RangeEncoder: ~Copyable {
   /// Terminates the coded number and returns the message bytes.
   consuming func finish() -> [UInt8] {
     low &+= Self.termination(low: low)
-    shiftLow()
-    // Flush the cache and pending bytes (the shift above consumed any carry).
-    sink.append(cache)
-    while pendingFF > 0 {
-      sink.append(0xFF)
-      pendingFF &-= 1
+    if low > Self.mask {
+      sink.addCarry()
+      low &= Self.mask
     }
+    sink.append(UInt8(truncatingIfNeeded: low &>> 48))
     // Byte 0 of the buffer is the integer part (always 0).
     return sink.bytes(from: 1)
   }

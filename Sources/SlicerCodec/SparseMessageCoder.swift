@@ -36,7 +36,7 @@ enum SparseMessageCoder {
     // Chunk by chunk: the chunk's pattern of kept positions, then (sign, group, value) of each
     // kept entry in it as one symbol; chunks after the last kept entry are not sent.
     let chunks = ChunkModel(dimension: d, kept: k)
-    var table = LabelTable(streams)
+    var table = LabelCells(streams)
     var keptLeft = k
     var base = 0
     while keptLeft > 0 {
@@ -149,12 +149,11 @@ enum SparseMessageCoder {
           throw .corrupt(
             codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
         }
-        let (r, target) = ac.target(totalBits: ChunkModel.totalBits)
-        guard let (pattern, chunkCumulative, chunkFrequency) = chunks.find(target: target)
-        else {
+        let (r, code) = ac.scaledCode(totalBits: ChunkModel.totalBits)
+        guard let (pattern, rest, cellWidth) = chunks.find(code: code, width: r) else {
           throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
         }
-        ac.take(width: r, cumulative: chunkCumulative, frequency: chunkFrequency)
+        ac.narrow(width: cellWidth, rest: rest)
         let count = pattern.nonzeroBitCount
         guard count <= keptLeft else {
           throw .corrupt(
@@ -242,7 +241,10 @@ enum SparseMessageCoder {
 /// model (K±/K), the group model (n_L/K±) and a uniform value — coded as one symbol of the
 /// total K·2^8 with cell [C_L·2^8 + q·n_L·2^(8−b_L), + n_L·2^(8−b_L)), C_L = Σ_{L'<L} n_L'.
 ///
-/// Noncopyable over a small manual buffer: the coders update it once per kept entry.
+/// The reader's form: the counts n_L, so taking an entry is one decrement and the label of a
+/// target is found by summing them (the writer's `LabelCells` keeps the sums instead).
+///
+/// Noncopyable over a small manual buffer: the decoder updates it once per kept entry.
 struct LabelTable: ~Copyable {
   /// left[L] and the shift 8 − b_L per label.
   private let left: UnsafeMutablePointer<Int>
@@ -280,20 +282,6 @@ struct LabelTable: ~Copyable {
   /// True for labels of the negative stream.
   func isNegative(_ label: Int) -> Bool { label >= negativeBase }
 
-  /// The cell of value `index` of `label`.
-  @inline(__always)
-  func cell(label: Int, index: Int) -> (cumulative: UInt64, frequency: UInt64) {
-    // Σ_{l < label} left[l] over every label, masked: a loop whose trip count is the label
-    // count is predicted, one that stops at `label` is not.
-    var before = 0
-    for l in 0..<count {
-      let below = Int(truncatingIfNeeded: UInt(bitPattern: l &- label) &>> 63)  // l < label
-      before &+= left[l] & (0 &- below)
-    }
-    let frequency = UInt64(left[label]) << UInt64(shift[label])
-    return ((UInt64(before) << 8) &+ UInt64(index) &* frequency, frequency)
-  }
-
   /// The label and value whose cell holds `target` (< total): the symbol with
   /// cumulative ≤ target < cumulative + frequency.
   @inline(__always)
@@ -321,6 +309,78 @@ struct LabelTable: ~Copyable {
   @inline(__always)
   mutating func remove(_ label: Int) {
     left[label] &-= 1
+    keptLeft &-= 1
+  }
+}
+
+/// The writer's form of `LabelTable`'s model: the running starts C_0 … C_count (C_count = K)
+/// rather than the counts, so a cell is two loads (n_L = C_{L+1} − C_L) instead of a sum over
+/// the labels. Taking an entry of label L lowers every start above L: one pass over a short
+/// lane array (padded to a multiple of 8 with copies of C_count) that the compiler vectorises.
+///
+/// Noncopyable over a small manual buffer: the encoder updates it once per kept entry.
+struct LabelCells: ~Copyable {
+  /// The starts C_L (then padding), followed by the shift 8 − b_L per label.
+  private let starts: UnsafeMutablePointer<Int32>
+  private let shift: UnsafeMutablePointer<Int32>
+  /// Lanes of `starts`: count + 1 rounded up to a multiple of 8.
+  private let lanes: Int
+  private let negativeBase: Int
+  private var keptLeft = 0
+
+  /// The model of these layouts, whose kept counts sum to at most 2^24 (the encoder's
+  /// largest total, 2^32, is K·2^8).
+  init(_ layouts: [StreamLayout]) {
+    let labels = layouts[0].bitwidths.count + layouts[1].bitwidths.count
+    lanes = (labels + 1 + 7) & ~7
+    // One block: starts, then shift.
+    starts = .allocate(capacity: lanes + max(1, labels))
+    shift = starts + lanes
+    negativeBase = layouts[0].bitwidths.count
+    var l = 0
+    var start = 0
+    for layout in layouts where !layout.bitwidths.isEmpty {
+      for j in 0..<layout.bitwidths.count {
+        starts[l] = Int32(truncatingIfNeeded: start)
+        start += layout.size(j)
+        shift[l] = Int32(truncatingIfNeeded: 8 - layout.bitwidths[j])
+        l += 1
+      }
+      keptLeft += layout.kept
+    }
+    // C_count = K, and the padding lanes too: `remove` lowers them with C_count.
+    for p in labels..<lanes { starts[p] = Int32(truncatingIfNeeded: start) }
+  }
+
+  deinit { starts.deallocate() }
+
+  var total: UInt64 { UInt64(keptLeft) << 8 }
+
+  /// Without a branch: the signs are random, so one would mispredict half the time.
+  @inline(__always)
+  func label(stream: Int, group: Int) -> Int { group &+ stream &* negativeBase }
+
+  /// The cell of value `index` of `label`: [C_L·2^8 + index·f, + f), f = n_L·2^(8−b_L).
+  @inline(__always)
+  func cell(label: Int, index: Int) -> (cumulative: UInt64, frequency: UInt64) {
+    let start = starts[label]
+    let left = UInt64(truncatingIfNeeded: starts[label &+ 1] &- start)
+    let frequency = left &<< UInt64(truncatingIfNeeded: shift[label])
+    return (
+      (UInt64(truncatingIfNeeded: start) &<< 8) &+ UInt64(truncatingIfNeeded: index) &* frequency,
+      frequency
+    )
+  }
+
+  /// Takes one entry of `label`: every start above it drops by one.
+  @inline(__always)
+  mutating func remove(_ label: Int) {
+    let l32 = Int32(truncatingIfNeeded: label)
+    for l in 0..<lanes {
+      // −1 exactly when lane l lies above the label; arithmetic rather than a comparison,
+      // which the compiler may turn into a branch per lane.
+      starts[l] &+= (l32 &- Int32(truncatingIfNeeded: l)) &>> 31
+    }
     keptLeft &-= 1
   }
 }

@@ -183,8 +183,9 @@ import Testing
     #expect(model.cell(pattern: 0x80) == (8 * f, f))
     #expect(model.cell(pattern: 0x03) == (9 * f, f))
     #expect(model.cell(pattern: 0xFF) == (255 * f, f))
-    #expect(model.find(target: 9 * f + 5)! == (0x03, 9 * f, f))
-    #expect(model.find(target: 256 * f) == nil)
+    #expect(model.find(code: 9 * f + 5, width: 1)! == (0x03, 5, f))
+    #expect(model.find(code: 3 * (9 * f + 5), width: 3)! == (0x03, 15, 3 * f))
+    #expect(model.find(code: 256 * f, width: 1) == nil)
   }
 
   @Test func cellsTileTheRangeWithoutOverlap() {
@@ -200,7 +201,8 @@ import Testing
       #expect(next <= 1 << 32)
       for pattern in [0, 1, 0x5A, 0xFF] {
         let (cumulative, frequency) = model.cell(pattern: pattern)
-        #expect(model.find(target: cumulative + frequency - 1)!.pattern == pattern)
+        #expect(model.find(code: cumulative + frequency - 1, width: 1)! == (pattern, frequency - 1, frequency))
+        #expect(model.find(code: 5 * cumulative + 4, width: 5)! == (pattern, 4, 5 * frequency))
       }
     }
   }
