@@ -261,14 +261,17 @@ struct RateSearch {
     // A second search starts within an octave of the first one's answer when that brackets it.
     var hi = log2(top) + 1
     var lo = hi - 40
+    // Whether lo is known to meet the budget (then it need not be estimated again).
+    var lowMeets = false
     if let near {
       let center = log2(near)
       if error(center - 1) <= allowedError && error(center + 1) > allowedError {
         lo = center - 1
         hi = center + 1
+        lowMeets = true
       }
     }
-    if error(lo) > allowedError { return exp2(lo) }
+    if !lowMeets && error(lo) > allowedError { return exp2(lo) }
     while hi - lo > resolution {
       let mid = (lo + hi) / 2
       if error(mid) <= allowedError { lo = mid } else { hi = mid }
