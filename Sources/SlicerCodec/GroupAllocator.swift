@@ -120,30 +120,44 @@ struct GroupAllocator {
         let s1 = stream.prefix[hi] - stream.prefix[lo]
         let s2 = stream.prefixSquares[hi] - stream.prefixSquares[lo]
         sum = max(0, s2 - 2 * c * s1 + Double(hi - lo) * c * c)
-      } else if b >= 1 && b < SlicerFormat.maxBits && errors[g * Self.levels + b + 1] < 0 {
-        // The greedy asks for b + 1 bits next whenever it takes b: both in one pass over the
-        // members, two independent sums (each in member order, so each is what a pass of its
-        // own gives) that overlap their additions.
-        let finer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b + 1)
-        let a = stream.magnitudes
-        var next = 0.0
-        for r in lo..<hi {
-          let v = a[r]
-          let diff = Double(v) - Double(quantizer.reconstruct(quantizer.index(of: v)))
-          sum += diff * diff
-          let finerDiff = Double(v) - Double(finer.reconstruct(finer.index(of: v)))
-          next += finerDiff * finerDiff
-        }
-        errors[g * Self.levels + b + 1] = next
       } else {
-        let a = stream.magnitudes
-        for r in lo..<hi {
-          let v = a[r]
-          let diff = Double(v) - Double(quantizer.reconstruct(quantizer.index(of: v)))
-          sum += diff * diff
+        sum = Self.squaredError(stream.magnitudes.baseAddress!, lo..<hi, quantizer)
+        if b >= 1 && b < SlicerFormat.maxBits && errors[g * Self.levels + b + 1] < 0 {
+          // The greedy asks for b + 1 bits next whenever it takes b.
+          let finer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b + 1)
+          errors[g * Self.levels + b + 1] =
+            Self.squaredError(stream.magnitudes.baseAddress!, lo..<hi, finer)
         }
       }
       errors[g * Self.levels + b] = sum
+      return sum
+    }
+
+    /// Σ (a − reconstruction)² over the magnitudes at `ranks`, added in rank order.
+    private static func squaredError(
+      _ a: UnsafeMutablePointer<Float>, _ ranks: Range<Int>, _ quantizer: GroupQuantizer
+    ) -> Double {
+      var sum = 0.0
+      var r = ranks.lowerBound
+      if let lanes = QuantizerLanes(quantizer) {
+        // Two members at a time; their squares still join the sum one by one, in order. (A
+        // second bitwidth in the same loop made the compiler pair the two sums in one register
+        // and shuffle every mask between layouts: slower than two passes.)
+        while r + 2 <= ranks.upperBound {
+          let x = SIMD2<Double>(Double(a[r]), Double(a[r + 1]))
+          let diff = x - lanes.roundTrip(x)
+          let square = diff * diff
+          sum += square[0]
+          sum += square[1]
+          r += 2
+        }
+      }
+      while r < ranks.upperBound {
+        let v = a[r]
+        let diff = Double(v) - Double(quantizer.reconstruct(quantizer.index(of: v)))
+        sum += diff * diff
+        r += 1
+      }
       return sum
     }
   }

@@ -37,3 +37,46 @@ struct GroupQuantizer {
     return position >= Double(levels - 1) ? levels - 1 : Int(position)
   }
 }
+
+/// `GroupQuantizer`'s round trip (index, then its reconstruction as a Double) for two
+/// magnitudes at once, in SSE2 lanes, for pricing a group: each lane performs exactly the
+/// scalar operations (the same IEEE +, −, ×, the same clamps, the same Double → Float → Double
+/// rounding), so each lane's value is bit for bit the scalar one.
+///
+/// Built only when no reconstruction can exceed Float's largest finite value (reconstructions
+/// grow with the index, so checking the top one suffices): then the scalar `min` never acts and
+/// the lanes leave it out. Callers fall back to the scalar quantizer otherwise.
+struct QuantizerLanes {
+  private let lo: SIMD2<Double>
+  private let inverseStep: SIMD2<Double>
+  private let step: SIMD2<Double>
+  /// The largest index, as a Double: levels − 1, or 0 where `index(of:)` always answers 0.
+  private let top: SIMD2<Double>
+
+  init?(_ quantizer: GroupQuantizer) {
+    let top =
+      quantizer.levels == 1 || !(quantizer.inverseStep > 0) ? 0.0 : Double(quantizer.levels - 1)
+    let highest = quantizer.lo + (top + 0.5) * quantizer.step
+    guard highest <= Double(Float.greatestFiniteMagnitude) else { return nil }
+    lo = SIMD2(repeating: quantizer.lo)
+    inverseStep = SIMD2(repeating: quantizer.inverseStep)
+    step = SIMD2(repeating: quantizer.step)
+    self.top = SIMD2(repeating: top)
+  }
+
+  /// Double(reconstruct(index(of: m))) for each lane's magnitude m, given as Double(m).
+  @inline(__always)
+  func roundTrip(_ x: SIMD2<Double>) -> SIMD2<Double> {
+    let position = (x - lo) * inverseStep
+    // `index(of:)`: 0 unless position > 0 (NaN included), top from top up, else ⌊position⌋.
+    var p = SIMD2<Double>().replacing(with: position, where: position .> 0)
+    p = top.replacing(with: p, where: p .< top)
+    // ⌊p⌋ for 0 ≤ p ≤ 255 without a conversion SSE2 would trap-check: adding and removing
+    // 2⁵² rounds p to the nearest integer (exactly), one less where that rounded up.
+    let magic = SIMD2<Double>(repeating: 0x1p52)
+    var q = (p + magic) - magic
+    q = q.replacing(with: q - 1, where: q .> p)
+    let r = lo + (q + 0.5) * step
+    return SIMD2<Double>(SIMD2<Float>(r))
+  }
+}
