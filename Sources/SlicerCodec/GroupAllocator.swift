@@ -9,7 +9,9 @@
 /// error fits.
 /// Errors are exact: each group's error at each bitwidth is computed by quantizing its members
 /// with the decoder's own `GroupQuantizer` arithmetic (lazily, only for the bitwidths the greedy
-/// looks at; at 0 bits from prefix sums), and dropped entries cost their full square.
+/// looks at; at 0 bits from prefix sums), and dropped entries cost their full square. (Pricing
+/// b + 1 bits along with b paid while the scalar loop could overlap two sums; with the two-lane
+/// loop it only priced bitwidths the greedy never asked for.)
 ///
 /// Boundaries sit in the gaps between groups (see `gapCodes`). Measured alternative, not kept:
 /// moving each 0-bit group's lower boundary so its midpoint lands on its mean, then re-running
@@ -122,12 +124,6 @@ struct GroupAllocator {
         sum = max(0, s2 - 2 * c * s1 + Double(hi - lo) * c * c)
       } else {
         sum = Self.squaredError(stream.magnitudes.baseAddress!, lo..<hi, quantizer)
-        if b >= 1 && b < SlicerFormat.maxBits && errors[g * Self.levels + b + 1] < 0 {
-          // The greedy asks for b + 1 bits next whenever it takes b.
-          let finer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b + 1)
-          errors[g * Self.levels + b + 1] =
-            Self.squaredError(stream.magnitudes.baseAddress!, lo..<hi, finer)
-        }
       }
       errors[g * Self.levels + b] = sum
       return sum
