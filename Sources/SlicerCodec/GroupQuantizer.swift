@@ -67,16 +67,27 @@ struct QuantizerLanes {
   /// Double(reconstruct(index(of: m))) for each lane's magnitude m, given as Double(m).
   @inline(__always)
   func roundTrip(_ x: SIMD2<Double>) -> SIMD2<Double> {
+    SIMD2<Double>(reconstruct(index(of: x)))
+  }
+
+  /// `index(of: m)` for each lane's magnitude m, given as Double(m); the index as a Double.
+  @inline(__always)
+  func index(of x: SIMD2<Double>) -> SIMD2<Double> {
     let position = (x - lo) * inverseStep
-    // `index(of:)`: 0 unless position > 0 (NaN included), top from top up, else ⌊position⌋.
+    // 0 unless position > 0 (NaN included), top from top up, else ⌊position⌋.
     var p = SIMD2<Double>().replacing(with: position, where: position .> 0)
     p = top.replacing(with: p, where: p .< top)
     // ⌊p⌋ for 0 ≤ p ≤ 255 without a conversion SSE2 would trap-check: adding and removing
     // 2⁵² rounds p to the nearest integer (exactly), one less where that rounded up.
-    let magic = SIMD2<Double>(repeating: 0x1p52)
-    var q = (p + magic) - magic
+    let bias = SIMD2<Double>(repeating: 0x1p52)
+    var q = (p + bias) - bias
     q = q.replacing(with: q - 1, where: q .> p)
-    let r = lo + (q + 0.5) * step
-    return SIMD2<Double>(SIMD2<Float>(r))
+    return q
+  }
+
+  /// `reconstruct(q)` for each lane's index q (as from `index(of:)`).
+  @inline(__always)
+  func reconstruct(_ q: SIMD2<Double>) -> SIMD2<Float> {
+    SIMD2<Float>(lo + (q + 0.5) * step)
   }
 }

@@ -33,6 +33,9 @@ import Testing
     var result: [(Double, Double)] = [
       (1, 1), (0, 0), (0.25, 0.25), (3e38, 3e38),  // zero width: lo == hi
       (0, 1), (0.5, 0.75), (1e-3, 2e-3),
+      // Unit cells at 8 bits: positions are the magnitudes themselves, so edges are integers
+      // and midpoints half-integers (the ties of the lanes' rounding).
+      (0, 256), (0.5, 256.5), (0, 16), (0, 2),
       (0, 1e-40), (1e-45, 3e-45), (0, tiny * 2000), (0, tiny), (tiny * 1e13, tiny * (1e13 + 3)),  // subnormal
       (1e37, 3e38), (0, Double(Float.greatestFiniteMagnitude)), (3.3e38, 3.4e38),  // huge
     ]
@@ -61,6 +64,9 @@ import Testing
         for (i, v) in values.enumerated() {
           let w = values[(i * 7 + 3) % values.count]
           let got = lanes.roundTrip(SIMD2(Double(v), Double(w)))
+          let index = lanes.index(of: SIMD2(Double(v), Double(w)))
+          #expect(index[0] == Double(quantizer.index(of: v)), "\(v) in [\(lo), \(hi)] at \(bits)")
+          #expect(index[1] == Double(quantizer.index(of: w)), "\(w) in [\(lo), \(hi)] at \(bits)")
           #expect(got[0].bitPattern == Self.scalar(quantizer, v).bitPattern, "\(v) in [\(lo), \(hi)] at \(bits)")
           #expect(got[1].bitPattern == Self.scalar(quantizer, w).bitPattern, "\(w) in [\(lo), \(hi)] at \(bits)")
           checked += 2
