@@ -183,19 +183,15 @@ struct RateSearch {
     var groups = PerStream(min(4, maxGroups), min(4, maxGroups))
     var outliers = PerStream(0, 0)
     var step = Double(top)
-    func estimates() -> PerStream<StreamEstimate> {
-      PerStream(
-        estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]),
-        estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]))
-    }
+    // The estimates at `step` with the current parameters (the search returns them).
+    var current = PerStream(StreamEstimate(), StreamEstimate())
     for round in 0..<2 {
-      step = bisect(
+      (step, current) = bisect(
         allowedError: allowedError, kappa: kappa, groups: groups, outliers: outliers,
         top: Double(top), near: round == 0 ? nil : step,
         resolution: round == 0 ? Self.firstResolution : Self.finalResolution)
       if round == 1 { break }
       // Re-derive group and outlier counts and thresholds at this step.
-      let current = estimates()
       let kept = current[0].kept + current[1].kept
       let positionBitsPerEntry =
         kept == 0
@@ -235,7 +231,7 @@ struct RateSearch {
         kappa[s] = (perEntry * Self.ln4 / 12 + 1.0 / 12).squareRoot()
       }
     }
-    let final = estimates()
+    let final = current
     guard final[0].error + final[1].error <= allowedError else { return nil }
     let maxBits = max(final[0].maxBits, final[1].maxBits)
     return GroupAllocator.Shape(
@@ -250,38 +246,55 @@ struct RateSearch {
   static let firstResolution = 1.0 / 4
   static let finalResolution = 1.0 / 16
 
-  /// The largest step (to within `resolution` octaves) whose estimated error meets the budget.
+  /// The largest step (to within `resolution` octaves) whose estimated error meets the budget,
+  /// and both streams' estimates there (or the lowest step and its estimates when none does).
   private func bisect(
     allowedError: Double, kappa: PerStream<Double>, groups: PerStream<Int>,
     outliers: PerStream<Int>, top: Double,
     near: Double?, resolution: Double
-  ) -> Double {
+  ) -> (step: Double, estimates: PerStream<StreamEstimate>) {
+    // The estimates at the last step looked at; kept for the search's low end, which is the
+    // answer, so the caller need not estimate it again.
+    var last = PerStream(StreamEstimate(), StreamEstimate())
     func error(_ logStep: Double) -> Double {
       let step = exp2(logStep)
-      return estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0])
-        .error
-        + estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]).error
+      last = PerStream(
+        estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]),
+        estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]))
+      return last[0].error + last[1].error
     }
     // Above log2(top)+1 nothing is kept; 40 octaves below, everything is at full precision.
     // A second search starts within an octave of the first one's answer when that brackets it.
     var hi = log2(top) + 1
     var lo = hi - 40
-    // Whether lo is known to meet the budget (then it need not be estimated again).
-    var lowMeets = false
+    // The estimates at lo once it is known to meet the budget (then it need not be
+    // estimated again).
+    var atLow: PerStream<StreamEstimate>?
     if let near {
       let center = log2(near)
-      if error(center - 1) <= allowedError && error(center + 1) > allowedError {
-        lo = center - 1
-        hi = center + 1
-        lowMeets = true
+      if error(center - 1) <= allowedError {
+        let below = last
+        if error(center + 1) > allowedError {
+          lo = center - 1
+          hi = center + 1
+          atLow = below
+        }
       }
     }
-    if !lowMeets && error(lo) > allowedError { return exp2(lo) }
+    if atLow == nil {
+      if error(lo) > allowedError { return (exp2(lo), last) }
+      atLow = last
+    }
     while hi - lo > resolution {
       let mid = (lo + hi) / 2
-      if error(mid) <= allowedError { lo = mid } else { hi = mid }
+      if error(mid) <= allowedError {
+        lo = mid
+        atLow = last
+      } else {
+        hi = mid
+      }
     }
-    return exp2(lo)
+    return (exp2(lo), atLow!)
   }
 }
 
