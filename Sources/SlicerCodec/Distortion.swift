@@ -11,40 +11,18 @@ public enum Distortion {
   /// - otherwise NaN/∞ propagate (an fp16 overflow to ∞ gives +∞).
   public static func relativeSquaredError(_ x: [Float], _ xHat: [Float]) -> Double {
     precondition(x.count == xHat.count, "vectors differ in width")
-    var error = 0.0
-    var energy = 0.0
-    for i in x.indices {
-      let a = x[i]
-      let b = xHat[i]
-      energy += Double(a) * Double(a)
-      if a.bitPattern != b.bitPattern {
-        let diff = Double(a) - Double(b)
-        error += diff * diff
-      }
+    if x.isEmpty { return 0 }
+    return x.withUnsafeBufferPointer { a in
+      xHat.withUnsafeBufferPointer { b in relativeSquaredError(a, b.baseAddress!) }
     }
-    if error == 0 { return 0 }
-    if energy == 0 { return .infinity }
-    return error / energy
   }
 
   /// `relativeSquaredError` over buffers, the same arithmetic in the same order.
   static func relativeSquaredError(_ x: UnsafeBufferPointer<Float>, _ xHat: UnsafePointer<Float>)
     -> Double
   {
-    var error = 0.0
-    var energy = 0.0
-    for i in 0..<x.count {
-      let a = x[i]
-      let b = xHat[i]
-      energy += Double(a) * Double(a)
-      if a.bitPattern != b.bitPattern {
-        let diff = Double(a) - Double(b)
-        error += diff * diff
-      }
-    }
-    if error == 0 { return 0 }
-    if energy == 0 { return .infinity }
-    return error / energy
+    DistortionMeasure.relative.of(
+      squaredError: squaredError(x, xHat), energy: energy(x), dimension: x.count)
   }
 
   /// Mean squared error ‖x − x̂‖² / d, summed in Double in index order, with the conventions of
@@ -53,12 +31,8 @@ public enum Distortion {
   static func meanSquaredError(_ x: UnsafeBufferPointer<Float>, _ xHat: UnsafePointer<Float>)
     -> Double
   {
-    var error = 0.0
-    for i in 0..<x.count where x[i].bitPattern != xHat[i].bitPattern {
-      let diff = Double(x[i]) - Double(xHat[i])
-      error += diff * diff
-    }
-    return error == 0 ? 0 : error / Double(x.count)
+    DistortionMeasure.meanSquared.of(
+      squaredError: squaredError(x, xHat), energy: 0, dimension: x.count)
   }
 
   public static func meanSquaredError(_ x: [Float], _ xHat: [Float]) -> Double {
@@ -67,6 +41,26 @@ public enum Distortion {
     return x.withUnsafeBufferPointer { a in
       xHat.withUnsafeBufferPointer { b in meanSquaredError(a, b.baseAddress!) }
     }
+  }
+
+  /// ‖x − x̂‖², summed in Double in index order; entries with identical bit patterns add 0.
+  /// Both measures are this sum over something (`DistortionMeasure.of(squaredError:…)`).
+  static func squaredError(_ x: UnsafeBufferPointer<Float>, _ xHat: UnsafePointer<Float>)
+    -> Double
+  {
+    var error = 0.0
+    for i in 0..<x.count where x[i].bitPattern != xHat[i].bitPattern {
+      let diff = Double(x[i]) - Double(xHat[i])
+      error += diff * diff
+    }
+    return error
+  }
+
+  /// ‖x‖², summed in Double in index order.
+  static func energy(_ x: UnsafeBufferPointer<Float>) -> Double {
+    var energy = 0.0
+    for v in x { energy += Double(v) * Double(v) }
+    return energy
   }
 
   /// Signal-to-noise ratio in dB for a relative squared error: −10·log10(d); +∞ at d = 0.
@@ -99,19 +93,14 @@ public enum DistortionMeasure: String, Sendable, Hashable, CaseIterable {
     }
   }
 
-  func of(_ x: UnsafeBufferPointer<Float>, _ xHat: UnsafePointer<Float>) -> Double {
+  /// The measure of an error sum ‖x − x̂‖² (`Distortion.squaredError`) for a vector of this
+  /// energy ‖x‖² and width: relative — 0 for no error, +∞ for any error on a zero vector, else
+  /// error / energy; mean squared — error / d (0 for no error).
+  func of(squaredError error: Double, energy: Double, dimension: Int) -> Double {
+    if error == 0 { return 0 }
     switch self {
-    case .relative: Distortion.relativeSquaredError(x, xHat)
-    case .meanSquared: Distortion.meanSquaredError(x, xHat)
-    }
-  }
-
-  /// The distortion of sending the zero vector for a nonzero vector of this energy and width:
-  /// the measure's own arithmetic (its error sum is the energy).
-  func ofZero(energy: Double, dimension: Int) -> Double {
-    switch self {
-    case .relative: 1
-    case .meanSquared: energy / Double(dimension)
+    case .relative: return energy == 0 ? .infinity : error / energy
+    case .meanSquared: return error / Double(dimension)
     }
   }
 

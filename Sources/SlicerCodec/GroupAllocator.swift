@@ -9,9 +9,7 @@
 /// error fits.
 /// Errors are exact: each group's error at each bitwidth is computed by quantizing its members
 /// with the decoder's own `GroupQuantizer` arithmetic (lazily, only for the bitwidths the greedy
-/// looks at; at 0 bits from prefix sums), and dropped entries cost their full square. (Pricing
-/// b + 1 bits along with b paid while the scalar loop could overlap two sums; with the two-lane
-/// loop it only priced bitwidths the greedy never asked for.)
+/// looks at; at 0 bits from prefix sums), and dropped entries cost their full square.
 ///
 /// Boundaries sit in the gaps between groups (see `gapCodes`). Measured alternative, not kept:
 /// moving each 0-bit group's lower boundary so its midpoint lands on its mean, then re-running

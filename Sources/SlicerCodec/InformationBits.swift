@@ -20,7 +20,7 @@ enum InformationBits {
   }
 
   /// log2 of the multinomial n! / Π parts! (parts sum to n).
-  static func log2Multinomial(_ n: Int, _ parts: [Int]) -> Double {
+  static func log2Multinomial(_ n: Int, _ parts: some Sequence<Int>) -> Double {
     var bits = log2Factorial(n)
     for p in parts { bits -= log2Factorial(p) }
     return max(0, bits)
@@ -94,14 +94,9 @@ struct PartBits {
           o > 0 ? golomb(s.outlierCodes[0] + 1 - s.codes[g]) : InformationBits.uniform(codeCount)
         for j in 0..<g { scales += golomb(s.codes[j + 1] - s.codes[j]) }
       }
-      // log2Multinomial(s.kept, s.sizes), the same arithmetic without the array.
-      var labelBits = InformationBits.log2Factorial(s.kept)
-      for j in 0..<(g + o) {
-        let size = s.size(j)
-        labelBits -= InformationBits.log2Factorial(size)
-        values += Double(size * s.bitwidths[j])
-      }
-      positions += max(0, labelBits)
+      let groups = 0..<(g + o)
+      positions += InformationBits.log2Multinomial(s.kept, groups.lazy.map(s.size))
+      for j in groups { values += Double(s.size(j) * s.bitwidths[j]) }
     }
   }
 }

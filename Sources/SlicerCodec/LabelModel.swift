@@ -38,10 +38,6 @@ struct LabelTable: ~Copyable {
 
   var total: UInt64 { UInt64(keptLeft) << 8 }
 
-  /// Without a branch: the signs are random, so one would mispredict half the time.
-  @inline(__always)
-  func label(stream: Int, group: Int) -> Int { group &+ stream &* negativeBase }
-
   /// True for labels of the negative stream.
   func isNegative(_ label: Int) -> Bool { label >= negativeBase }
 

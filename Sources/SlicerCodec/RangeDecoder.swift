@@ -55,9 +55,10 @@ struct RangeDecoder {
   }
 
   /// The cell width for a total of 2^`totalBits` (≤ 2^32) and the cell index ⌊code / width⌋,
-  /// for callers that search their own cumulative counts (`ChunkModel`): the symbol is the one
-  /// with cumulative ≤ target < cumulative + frequency. Callers check target against their
-  /// total (it may exceed it when the bytes point into the unused sliver).
+  /// for callers that search their own cumulative counts: the symbol is the one with
+  /// cumulative ≤ target < cumulative + frequency (then `take`). Callers check target against
+  /// their total (it may exceed it when the bytes point into the unused sliver). The mirror of
+  /// `RangeEncoder.encode(cumulative:frequency:totalBits:)`; `ChunkModel` uses `scaledCode`.
   @inline(__always)
   func target(totalBits: Int) -> (width: UInt64, target: UInt64) {
     let r = range &>> UInt64(truncatingIfNeeded: totalBits)

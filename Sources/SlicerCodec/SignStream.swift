@@ -62,7 +62,6 @@ final class SignStream: @unchecked Sendable {
 
   /// Refills `positive` and `negative` from `x`, reusing their storage, and sums the energy of
   /// `x` on the way. The streams are only meaningful when the summary says `x` is finite.
-  @discardableResult
   static func fill(
     _ positive: SignStream, _ negative: SignStream, from x: UnsafeBufferPointer<Float>,
     scratch: inout SortScratch

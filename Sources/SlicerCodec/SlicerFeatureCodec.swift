@@ -56,24 +56,26 @@ struct SlicerFeatureCodec: FeatureCodec {
       let summary = x.withUnsafeBufferPointer { workspace.load($0) }
       let energy = summary.energy
       if !summary.finite { return dense(x, mode: .fp32) }
-      if energy == 0 || measure.ofZero(energy: energy, dimension: x.count) <= budget {
+      // The zero message's error sum is the energy.
+      if energy == 0
+        || measure.of(squaredError: energy, energy: energy, dimension: x.count) <= budget
+      {
         return zero(x)
       }
-      let allowed = measure.allowedError(budget: budget, energy: energy, dimension: x.count)
-
-      if let sparse = sparse(x, allowedError: allowed, workspace: workspace) {
+      if let sparse = sparse(x, energy: energy, workspace: workspace) {
         return sparse
       }
       return denseFits(x, .fp16) ? dense(x, mode: .fp16) : dense(x, mode: .fp32)
     }
   }
 
-  /// The sparse message for `x` (already loaded into `workspace`), or nil when a dense one is
-  /// smaller or meets the budget where no sparse one did.
-  private func sparse(_ x: [Float], allowedError: Double, workspace: SlicerWorkspace)
+  /// The sparse message for `x` (already loaded into `workspace`, energy ‖x‖² in index
+  /// order), or nil when a dense one is smaller or meets the budget where no sparse one did.
+  private func sparse(_ x: [Float], energy: Double, workspace: SlicerWorkspace)
     -> EncodedFeature?
   {
     let d = x.count
+    let allowedError = measure.allowedError(budget: budget, energy: energy, dimension: d)
     let planner = SlicerPlanner(streams: workspace.streams, dimension: d, maxGroups: maxGroups)
     let slots = workspace.slots.baseAddress!
     let decoded = workspace.decoded.baseAddress!
@@ -89,14 +91,15 @@ struct SlicerFeatureCodec: FeatureCodec {
         (try? SparseMessageCoder.read(bytes, dimension: d))?.map(\.bitPattern)
           == Array(UnsafeBufferPointer(start: decoded, count: d)).map(\.bitPattern),
         "slicer decoder disagrees with the encoder's reconstruction")
-      let distortion = x.withUnsafeBufferPointer { measure.of($0, decoded) }
+      // One error sum serves the budget's measure and the relative one the stats report.
+      let error = x.withUnsafeBufferPointer { Distortion.squaredError($0, decoded) }
+      let distortion = measure.of(squaredError: error, energy: energy, dimension: d)
       if distortion <= budget {
         // Dense messages are 1 + 2d (fp16) or 1 + 4d (fp32) bytes; take the smallest that fits.
         if bytes.count > 1 + 4 * d { return nil }
         if bytes.count < 1 + 2 * d || !denseFits(x, .fp16) {
-          let relative =
-            measure == .relative
-            ? distortion : x.withUnsafeBufferPointer { Distortion.relativeSquaredError($0, decoded) }
+          let relative = DistortionMeasure.relative.of(
+            squaredError: error, energy: energy, dimension: d)
           return sparseResult(bytes, plan: plan, distortion: relative)
         }
         return nil

@@ -21,7 +21,6 @@ final class SlicerWorkspace: @unchecked Sendable {
 
   /// Loads `x` into the sign streams and makes room for width `x.count`; the streams are only
   /// meaningful when the returned summary says `x` is finite.
-  @discardableResult
   func load(_ x: UnsafeBufferPointer<Float>) -> SignStream.Summary {
     let d = x.count
     if slots.count < d {

@@ -37,11 +37,11 @@ import Testing
     }
   }
 
-  @Test func carryReachesTheCachedByte() throws {
-    // [0x7FFF, 0x8001) of 2^16: low = 0x7FFF·2^40, range = 2^41 → byte 0x7F goes to the cache
-    // and the interval [0xFF·2^48, 0x101·2^48) straddles the window's top. Its top quarter
-    // starts at 2^56 + 2^47: the carry turns the cached 0x7F into 0x80, the next byte is 0x00,
-    // and the point 0x80·2^48 ends the message.
+  @Test func carryReachesAWrittenByte() throws {
+    // [0x7FFF, 0x8001) of 2^16: low = 0x7FFF·2^40, range = 2^41 → byte 0x7F is written and
+    // the interval [0xFF·2^48, 0x101·2^48) straddles the window's top. Its top quarter starts
+    // at 2^56 + 2^47: the carry turns the written 0x7F into 0x80, the next byte is 0x00, and
+    // the point 0x80·2^48 ends the message.
     var ac = RangeEncoder()
     ac.encode(cumulative: 0x7FFF, frequency: 2, totalBits: 16)
     ac.encode(bits: 3, count: 2)
