@@ -87,15 +87,9 @@ struct RateSearch {
   /// Boundary precision assumed while estimating (the exact stage tries several).
   private static let assumedMantissaBits = 4
 
-  /// Estimates stream `s` at step Δ, threshold factor κ, `groups` equal groups and `outliers`
-  /// outliers (both clamped to what K allows).
-  func estimate(_ s: Int, step: Double, kappa: Double, groups: Int, outliers: Int) -> StreamEstimate
-  {
-    estimate(
-      s, kept: views[s].countAtLeast(kappa * step), step: step, groups: groups, outliers: outliers)
-  }
-
-  /// The same with the kept count given (the count `kappa · step` selects).
+  /// Estimates stream `s` keeping its `kept` largest magnitudes (those ≥ κ·Δ for threshold
+  /// factor κ) at step Δ, with `groups` equal groups and `outliers` outliers (both clamped to
+  /// what K allows).
   func estimate(_ s: Int, kept: Int, step: Double, groups: Int, outliers: Int) -> StreamEstimate {
     let stream = views[s]
     var e = StreamEstimate()
@@ -253,14 +247,31 @@ struct RateSearch {
     outliers: PerStream<Int>, top: Double,
     near: Double?, resolution: Double
   ) -> (step: Double, estimates: PerStream<StreamEstimate>) {
-    // The estimates at the last step looked at; kept for the search's low end, which is the
-    // answer, so the caller need not estimate it again.
+    // The estimates at the last step whose error was computed in full; kept for the search's
+    // low end, which is the answer, so the caller need not estimate it again.
     var last = PerStream(StreamEstimate(), StreamEstimate())
-    func error(_ logStep: Double) -> Double {
+    // The estimated error at 2^logStep. Unless `exact`, a probe stops once its error is known
+    // to exceed the budget, returns that lower bound (> allowedError), and leaves `last` as it
+    // was. Each stream's error is its dropped energy plus non-negative terms, and rounded sums
+    // are monotone, so the bound is ≤ the full error: every comparison with allowedError, the
+    // only use of a probe's error, comes out the same, and a probe that meets the budget is
+    // always computed in full.
+    func error(_ logStep: Double, exact: Bool = false) -> Double {
       let step = exp2(logStep)
+      let kept = PerStream(
+        views[0].countAtLeast(kappa[0] * step), views[1].countAtLeast(kappa[1] * step))
+      if !exact {
+        let dropped = views[0].suffixSquares[kept[0]] + views[1].suffixSquares[kept[1]]
+        if dropped > allowedError { return dropped }
+      }
+      let first = estimate(0, kept: kept[0], step: step, groups: groups[0], outliers: outliers[0])
+      if !exact {
+        let bound = first.error + views[1].suffixSquares[kept[1]]
+        if bound > allowedError { return bound }
+      }
       last = PerStream(
-        estimate(0, step: step, kappa: kappa[0], groups: groups[0], outliers: outliers[0]),
-        estimate(1, step: step, kappa: kappa[1], groups: groups[1], outliers: outliers[1]))
+        first,
+        estimate(1, kept: kept[1], step: step, groups: groups[1], outliers: outliers[1]))
       return last[0].error + last[1].error
     }
     // Above log2(top)+1 nothing is kept; 40 octaves below, everything is at full precision.
@@ -282,7 +293,8 @@ struct RateSearch {
       }
     }
     if atLow == nil {
-      if error(lo) > allowedError { return (exp2(lo), last) }
+      // The lowest step's estimates are the answer even when they miss the budget.
+      if error(lo, exact: true) > allowedError { return (exp2(lo), last) }
       atLow = last
     }
     while hi - lo > resolution {
