@@ -47,18 +47,28 @@ struct RateSearch {
       suffixSquares = UnsafePointer(stream.suffixSquares.baseAddress!)
     }
 
-    /// Number of magnitudes ≥ `threshold` (they are sorted largest first), by binary search.
-    /// (Written as a select, the step still compiles to a branch: LLVM prefers one when the
-    /// condition depends on a load; masks and the cmov-converter switches did not change that.)
+    /// Number of magnitudes ≥ `threshold` (≥ 0; they are sorted largest first), by binary
+    /// search. Which way each step goes is data, so as a branch it mispredicts half the time;
+    /// it runs without one when the step's outcome is an all-ones-or-zero mask that both
+    /// updates use (with a single use, or as a select, LLVM turns it back into a branch).
+    /// The compare is on the bits: positive floats order as their bit patterns, and
+    /// Double(a) ≥ threshold exactly when a ≥ `least`, the least Float ≥ threshold (∞ above
+    /// the largest finite one, whose bits exceed every magnitude's).
     @inline(__always)
     func countAtLeast(_ threshold: Double) -> Int {
+      var least = Float(threshold)
+      if Double(least) < threshold { least = least.nextUp }
+      let limit = Int(least.bitPattern)
+      let bits = UnsafeRawPointer(magnitudes).assumingMemoryBound(to: UInt32.self)
       var first = 0
       var length = count
       while length > 0 {
         let half = length &>> 1
-        let atLeast = Double(magnitudes[first &+ half]) >= threshold
-        first = atLeast ? first &+ half &+ 1 : first
-        length = atLeast ? length &- half &- 1 : half
+        // All ones when magnitude first + half is below the threshold, else zero.
+        let below = (Int(bits[first &+ half]) &- limit) &>> 63
+        // At least: first += half + 1 and length −= half + 1; below: length = half.
+        first &+= (half &+ 1) & ~below
+        length = half &- (~below & ~length & 1)
       }
       return first
     }
