@@ -38,50 +38,63 @@ struct DenseFloatCodec: FeatureCodec {
     return Self.unpack(bytes, count: dimension, format: format)
   }
 
+  /// The values little-endian, `format.bytesPerValue` bytes each. One loop per format (the
+  /// compiler turns each into SIMD code); fp16 goes through `HalfPrecision`.
   static func pack(_ x: [Float], format: Format) -> [UInt8] {
-    var out = [UInt8]()
-    out.reserveCapacity(x.count * format.bytesPerValue)
-    for v in x {
-      switch format {
-      case .fp32:
-        let b = v.bitPattern
-        out.append(UInt8(truncatingIfNeeded: b))
-        out.append(UInt8(truncatingIfNeeded: b >> 8))
-        out.append(UInt8(truncatingIfNeeded: b >> 16))
-        out.append(UInt8(truncatingIfNeeded: b >> 24))
-      case .fp16:
-        let b = Float16(v).bitPattern
-        out.append(UInt8(truncatingIfNeeded: b))
-        out.append(UInt8(truncatingIfNeeded: b >> 8))
-      case .bf16:
-        let b = bfloat16Bits(v)
-        out.append(UInt8(truncatingIfNeeded: b))
-        out.append(UInt8(truncatingIfNeeded: b >> 8))
+    let size = x.count * format.bytesPerValue
+    return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+      let out = UnsafeMutableRawBufferPointer(out)
+      x.withUnsafeBufferPointer { x in
+        switch format {
+        case .fp32:
+          for i in x.indices {
+            out.storeBytes(of: x[i].bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+          }
+        case .fp16:
+          for i in x.indices {
+            out.storeBytes(
+              of: HalfPrecision.bits(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+          }
+        case .bf16:
+          for i in x.indices {
+            out.storeBytes(
+              of: bfloat16Bits(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+          }
+        }
       }
+      initialized = size
     }
-    return out
   }
 
-  /// Reads `count` values; the caller has checked the length.
+  /// Reads `count` values starting at byte `offset`; the caller has checked the length.
   static func unpack(_ bytes: [UInt8], count: Int, format: Format, offset: Int = 0) -> [Float] {
-    var out = [Float](repeating: 0, count: count)
-    for i in 0..<count {
-      switch format {
-      case .fp32:
-        let p = offset + 4 * i
-        let b =
-          UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16
-          | UInt32(bytes[p + 3]) << 24
-        out[i] = Float(bitPattern: b)
-      case .fp16:
-        let p = offset + 2 * i
-        out[i] = Float(Float16(bitPattern: UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8))
-      case .bf16:
-        let p = offset + 2 * i
-        out[i] = Float(bitPattern: (UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8) << 16)
+    precondition(
+      offset >= 0 && bytes.count - offset >= count * format.bytesPerValue,
+      "dense message shorter than its values")
+    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+      bytes.withUnsafeBytes { raw in
+        let raw = UnsafeRawBufferPointer(rebasing: raw[offset...])
+        switch format {
+        case .fp32:
+          for i in 0..<count {
+            out[i] = Float(
+              bitPattern: UInt32(
+                littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+          }
+        case .fp16:
+          for i in 0..<count {
+            out[i] = HalfPrecision.float(
+              UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+          }
+        case .bf16:
+          for i in 0..<count {
+            let bits = raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
+            out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bits)) << 16)
+          }
+        }
       }
+      initialized = count
     }
-    return out
   }
 
   /// fp32 → bf16 bits, round to nearest even; NaN stays a (quiet) NaN of the same sign.
