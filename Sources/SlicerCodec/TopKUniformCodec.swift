@@ -45,15 +45,7 @@ struct TopKUniformCodec: FeatureCodec {
     let x = x.map { $0.isFinite ? $0 : 0 }  // non-finite entries are sent as 0
     let d = x.count
     let k = kept(dimension: d)
-    // Order by magnitude descending, index ascending: a total order, so the choice is deterministic.
-    var keys = [UInt64](repeating: 0, count: d)
-    for i in 0..<d {
-      let m = x[i].magnitude.bitPattern
-      keys[i] = UInt64(UInt32.max - m) << 32 | UInt64(i)
-    }
-    keys.sort()
-    var positions = keys.prefix(k).map { Int($0 & 0xFFFF_FFFF) }
-    positions.sort()
+    let positions = Self.largest(k, of: x)
     var absmax: Float = 0
     for p in positions { absmax = max(absmax, x[p].magnitude) }
 
@@ -91,6 +83,43 @@ struct TopKUniformCodec: FeatureCodec {
       groups: [], distortion: Distortion.relativeSquaredError(original, decoded),
       encodeNanoseconds: clock.now.nanoseconds(since: start), mode: spec.description)
     return EncodedFeature(bytes: bytes, stats: stats)
+  }
+
+  /// The positions of the `k` largest magnitudes of `x`, ascending. Order: magnitude
+  /// descending, then index ascending — a total order, so the choice is deterministic. As items
+  /// (key = UInt32.max − magnitude bits, above the index) that order is ascending items, and
+  /// the kept entries are those at or below the k-th smallest item. That item is found by a
+  /// histogram of the keys' top 12 bits (exponent and 4 mantissa bits), which names the
+  /// bucket it lies in, and a sort of that bucket alone — a few passes over d where sorting
+  /// every item was the codec's main cost.
+  static func largest(_ k: Int, of x: [Float]) -> [Int] {
+    let d = x.count
+    guard d > 0, k > 0 else { return [] }
+    if k >= d { return Array(0..<d) }
+    @inline(__always) func item(_ i: Int) -> UInt64 {
+      UInt64(UInt32.max - x[i].magnitude.bitPattern) << 32 | UInt64(i)
+    }
+    let bucketShift: UInt64 = 32 + 20
+    var counts = [Int](repeating: 0, count: 1 << 12)
+    counts.withUnsafeMutableBufferPointer { counts in
+      for i in 0..<d { counts[Int(item(i) >> bucketShift)] += 1 }
+    }
+    // The bucket holding the k-th smallest item, and how many items lie in buckets below it.
+    var bucket = 0
+    var below = 0
+    while below + counts[bucket] < k {
+      below += counts[bucket]
+      bucket += 1
+    }
+    var members = [UInt64]()
+    members.reserveCapacity(counts[bucket])
+    for i in 0..<d where Int(item(i) >> bucketShift) == bucket { members.append(item(i)) }
+    members.sort()
+    let cutoff = members[k - below - 1]
+    var positions = [Int]()
+    positions.reserveCapacity(k)
+    for i in 0..<d where item(i) <= cutoff { positions.append(i) }
+    return positions
   }
 
   func decode(_ bytes: [UInt8], dimension d: Int) throws(CodecError) -> [Float] {

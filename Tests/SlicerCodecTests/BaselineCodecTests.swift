@@ -85,6 +85,39 @@ import Testing
     #expect(e.stats.paddingBits == 0)
   }
 
+  /// The radix selection keeps exactly what sorting the whole (magnitude descending, index
+  /// ascending) order keeps, ties included.
+  @Test func topKSelectionMatchesAFullSort() {
+    var rng = SplitMix64(seed: 5)
+    for d in [1, 2, 7, 64, 300, 768] {
+      for round in 0..<20 {
+        // Few distinct magnitudes (many ties) in half the rounds, signs random.
+        let x = (0..<d).map { _ -> Float in
+          let m = round % 2 == 0 ? Float(rng.next() % 4) : Float(rng.gaussian())
+          return rng.next() % 2 == 0 ? m : -m
+        }
+        for k in Set([1, d / 4, d / 2, d]) where k >= 1 {
+          let reference = (0..<d).sorted {
+            (x[$0].magnitude, $1) > (x[$1].magnitude, $0)
+          }.prefix(k).sorted()
+          #expect(TopKUniformCodec.largest(k, of: x) == Array(reference), "d \(d) k \(k)")
+        }
+      }
+    }
+  }
+
+  /// int8's rounding through an integer conversion is `round` (halves away from zero), clamped.
+  @Test func int8QuantizeIsRoundHalfAway() {
+    var values: [Double] = [0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 126.5, -126.5, 127, 127.4,
+      -127.4, 127.5, 0.499_999_999_999_999_94, -0.499_999_999_999_999_94, 1e-300, 130, -130]
+    var rng = SplitMix64(seed: 9)
+    for _ in 0..<10_000 { values.append((rng.unit() * 2 - 1) * 130) }
+    for h in -260...260 { values.append(Double(h) / 2) }
+    for y in values {
+      #expect(Int8AbsmaxCodec.quantize(y) == Int(max(-127, min(127, y.rounded()))), "\(y)")
+    }
+  }
+
   @Test func topKWithAnIndexList() throws {
     // d = 16, K = round(0.125·16) = 2; 2 × 4-bit indices = 8 < 16. Entries 5 (−4) and 9 (1).
     var v = [Float](repeating: 0.01, count: 16)
