@@ -89,9 +89,9 @@ struct TopKUniformCodec: FeatureCodec {
   /// descending, then index ascending — a total order, so the choice is deterministic. As items
   /// (key = UInt32.max − magnitude bits, above the index) that order is ascending items, and
   /// the kept entries are those at or below the k-th smallest item. That item is found by a
-  /// histogram of the keys' top 12 bits (exponent and 4 mantissa bits), which names the
-  /// bucket it lies in, and a sort of that bucket alone — a few passes over d where sorting
-  /// every item was the codec's main cost.
+  /// histogram of 12 key bits below the top one (which is always set): the exponent and 4
+  /// mantissa bits. It names the bucket the item lies in, and a sort of that bucket alone
+  /// finishes the job — a few passes over d where sorting every item was the codec's main cost.
   static func largest(_ k: Int, of x: [Float]) -> [Int] {
     let d = x.count
     guard d > 0, k > 0 else { return [] }
@@ -99,21 +99,21 @@ struct TopKUniformCodec: FeatureCodec {
     @inline(__always) func item(_ i: Int) -> UInt64 {
       UInt64(UInt32.max - x[i].magnitude.bitPattern) << 32 | UInt64(i)
     }
-    let bucketShift: UInt64 = 32 + 20
+    @inline(__always) func bucket(_ item: UInt64) -> Int { Int((item >> (32 + 19)) & 0xFFF) }
     var counts = [Int](repeating: 0, count: 1 << 12)
     counts.withUnsafeMutableBufferPointer { counts in
-      for i in 0..<d { counts[Int(item(i) >> bucketShift)] += 1 }
+      for i in 0..<d { counts[bucket(item(i))] += 1 }
     }
     // The bucket holding the k-th smallest item, and how many items lie in buckets below it.
-    var bucket = 0
+    var target = 0
     var below = 0
-    while below + counts[bucket] < k {
-      below += counts[bucket]
-      bucket += 1
+    while below + counts[target] < k {
+      below += counts[target]
+      target += 1
     }
     var members = [UInt64]()
-    members.reserveCapacity(counts[bucket])
-    for i in 0..<d where Int(item(i) >> bucketShift) == bucket { members.append(item(i)) }
+    members.reserveCapacity(counts[target])
+    for i in 0..<d where bucket(item(i)) == target { members.append(item(i)) }
     members.sort()
     let cutoff = members[k - below - 1]
     var positions = [Int]()
