@@ -38,8 +38,8 @@ struct DenseFloatCodec: FeatureCodec {
     return Self.unpack(bytes, count: dimension, format: format)
   }
 
-  /// The values little-endian, `format.bytesPerValue` bytes each. One loop per format (the
-  /// compiler turns each into SIMD code); fp16 goes through `HalfPrecision`.
+  /// The values little-endian, `format.bytesPerValue` bytes each: one plain loop per format
+  /// over raw buffers (no per-byte appends), fp16 through `HalfPrecision`.
   static func pack(_ x: [Float], format: Format) -> [UInt8] {
     let size = x.count * format.bytesPerValue
     return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
