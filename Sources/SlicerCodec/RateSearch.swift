@@ -21,57 +21,15 @@ struct RateSearch {
   let maxGroups: Int
   var mantissaFloor = 2
   var mantissaOffset = 2
-  /// The streams' buffers, read straight in the estimates (no reference counting per call).
-  private let views: PerStream<StreamView>
+  /// The streams' buffers, read straight in the estimates (no reference counting per call),
+  /// valid while `streams` holds the streams.
+  private let views: PerStream<SignStream.Buffers>
 
   init(streams: [SignStream], dimension: Int, maxGroups: Int) {
     self.streams = streams
     self.dimension = dimension
     self.maxGroups = maxGroups
-    views = PerStream(StreamView(streams[0]), StreamView(streams[1]))
-  }
-
-  /// A stream's sorted magnitudes and running sums, valid while `streams` holds the stream.
-  private struct StreamView {
-    let count: Int
-    let magnitudes: UnsafePointer<Float>
-    let prefix: UnsafePointer<Double>
-    let prefixSquares: UnsafePointer<Double>
-    let suffixSquares: UnsafePointer<Double>
-
-    init(_ stream: SignStream) {
-      count = stream.count
-      magnitudes = UnsafePointer(stream.magnitudes.baseAddress!)
-      prefix = UnsafePointer(stream.prefix.baseAddress!)
-      prefixSquares = UnsafePointer(stream.prefixSquares.baseAddress!)
-      suffixSquares = UnsafePointer(stream.suffixSquares.baseAddress!)
-    }
-
-    /// Number of magnitudes ≥ `threshold` (≥ 0; they are sorted largest first), by binary
-    /// search. Which way each step goes is data, so as a branch it mispredicts half the time;
-    /// it runs without one when the step's outcome is an all-ones-or-zero mask that both
-    /// updates use (with a single use, or as a select, LLVM turns it back into a branch).
-    /// The compare is on the bits: positive floats order as their bit patterns, and
-    /// Double(a) ≥ threshold exactly when a ≥ `least`, the least Float ≥ threshold (∞ above
-    /// the largest finite one, whose bits exceed every magnitude's).
-    @inline(__always)
-    func countAtLeast(_ threshold: Double) -> Int {
-      var least = Float(threshold)
-      if Double(least) < threshold { least = least.nextUp }
-      let limit = Int(least.bitPattern)
-      let bits = UnsafeRawPointer(magnitudes).assumingMemoryBound(to: UInt32.self)
-      var first = 0
-      var length = count
-      while length > 0 {
-        let half = length &>> 1
-        // All ones when magnitude first + half is below the threshold, else zero.
-        let below = (Int(bits[first &+ half]) &- limit) &>> 63
-        // At least: first += half + 1 and length −= half + 1; below: length = half.
-        first &+= (half &+ 1) & ~below
-        length = half &- (~below & ~length & 1)
-      }
-      return first
-    }
+    views = PerStream(streams[0].buffers, streams[1].buffers)
   }
 
   struct StreamEstimate {
@@ -317,6 +275,35 @@ struct RateSearch {
       }
     }
     return (exp2(lo), atLow!)
+  }
+}
+
+/// The rate search's count over a stream's sorted magnitudes.
+extension SignStream.Buffers {
+  /// Number of magnitudes ≥ `threshold` (≥ 0; they are sorted largest first), by binary
+  /// search. Which way each step goes is data, so as a branch it mispredicts half the time;
+  /// it runs without one when the step's outcome is an all-ones-or-zero mask that both
+  /// updates use (with a single use, or as a select, LLVM turns it back into a branch).
+  /// The compare is on the bits: positive floats order as their bit patterns, and
+  /// Double(a) ≥ threshold exactly when a ≥ `least`, the least Float ≥ threshold (∞ above
+  /// the largest finite one, whose bits exceed every magnitude's).
+  @inline(__always)
+  func countAtLeast(_ threshold: Double) -> Int {
+    var least = Float(threshold)
+    if Double(least) < threshold { least = least.nextUp }
+    let limit = Int(least.bitPattern)
+    let bits = UnsafeRawPointer(magnitudes).assumingMemoryBound(to: UInt32.self)
+    var first = 0
+    var length = count
+    while length > 0 {
+      let half = length &>> 1
+      // All ones when magnitude first + half is below the threshold, else zero.
+      let below = (Int(bits[first &+ half]) &- limit) &>> 63
+      // At least: first += half + 1 and length −= half + 1; below: length = half.
+      first &+= (half &+ 1) & ~below
+      length = half &- (~below & ~length & 1)
+    }
+    return first
   }
 }
 

@@ -124,13 +124,26 @@ final class SignStream: @unchecked Sendable {
     prefixSquares[0] = 0
   }
 
-  /// The running sums of one stream being loaded from its sorted items.
-  private struct Loader {
-    let n: Int
+  /// The stream's count and sorted buffers as plain pointers, for loops that must not go
+  /// through the class (reference counting per access): valid while the stream lives and is
+  /// not refilled.
+  struct Buffers {
+    let count: Int
     let magnitudes: UnsafeMutablePointer<Float>
     let prefix: UnsafeMutablePointer<Double>
     let prefixSquares: UnsafeMutablePointer<Double>
     let suffixSquares: UnsafeMutablePointer<Double>
+  }
+
+  var buffers: Buffers {
+    Buffers(
+      count: count, magnitudes: magnitudes.baseAddress!, prefix: prefix.baseAddress!,
+      prefixSquares: prefixSquares.baseAddress!, suffixSquares: suffixSquares.baseAddress!)
+  }
+
+  /// The running sums of one stream being loaded from its sorted items.
+  private struct Loader {
+    let stream: Buffers
     var sum = 0.0
     var squares = 0.0
     var tail = 0.0
@@ -140,34 +153,31 @@ final class SignStream: @unchecked Sendable {
     /// suffixSquares[r]. No step depends on another, so this loop runs at full width.
     init(_ stream: SignStream, _ sorted: UnsafeMutablePointer<UInt64>, count n: Int) {
       stream.count = n
-      self.n = n
-      magnitudes = stream.magnitudes.baseAddress!
-      prefix = stream.prefix.baseAddress!
-      prefixSquares = stream.prefixSquares.baseAddress!
-      suffixSquares = stream.suffixSquares.baseAddress!
+      let buffers = stream.buffers
+      self.stream = buffers
       let indices = stream.indices.baseAddress!
       for r in 0..<n {
         let item = sorted[r]
         let a = Float(bitPattern: 0x7FFF_FFFF &- UInt32(truncatingIfNeeded: item &>> 32))
-        magnitudes[r] = a
+        buffers.magnitudes[r] = a
         indices[r] = Int32(truncatingIfNeeded: item)
         let square = Double(a) * Double(a)
-        prefixSquares[r &+ 1] = square
-        suffixSquares[r] = square
+        buffers.prefixSquares[r &+ 1] = square
+        buffers.suffixSquares[r] = square
       }
-      suffixSquares[n] = 0
+      buffers.suffixSquares[n] = 0
     }
 
     /// Rank r: prefix and prefix of squares from the top, suffix of squares from the bottom,
     /// each a chain of additions in rank order (the order the planner's sums were defined in).
     @inline(__always) mutating func step(_ r: Int) {
-      sum += Double(magnitudes[r])
-      prefix[r &+ 1] = sum
-      squares += prefixSquares[r &+ 1]
-      prefixSquares[r &+ 1] = squares
-      let k = n &- 1 &- r
-      tail += suffixSquares[k]
-      suffixSquares[k] = tail
+      sum += Double(stream.magnitudes[r])
+      stream.prefix[r &+ 1] = sum
+      squares += stream.prefixSquares[r &+ 1]
+      stream.prefixSquares[r &+ 1] = squares
+      let k = stream.count &- 1 &- r
+      tail += stream.suffixSquares[k]
+      stream.suffixSquares[k] = tail
     }
   }
 
