@@ -205,10 +205,12 @@ enum SparseMessageCoder {
     bitwidths.reserveCapacity(g + o)
     for _ in 0..<(g + o) { bitwidths.append(try ac.decode(uniform: SlicerFormat.maxBits + 1)) }
     let codeCount = ScaleCode.count(mantissaBits: m)
-    func below(_ code: Int, what: String) throws(CodecError) -> Int {
+    // `what` only names the field in an error: built when one is thrown, not per call.
+    func below(_ code: Int, what: @autoclosure () -> String) throws(CodecError) -> Int {
       let delta = try ac.decode(expGolombOrder: m)
       guard delta <= UInt64(code) else {
-        throw .corrupt(codec: name, detail: "\(what) of stream \(s) falls below the smallest code")
+        throw .corrupt(
+          codec: name, detail: "\(what()) of stream \(s) falls below the smallest code")
       }
       return code - Int(delta)
     }
