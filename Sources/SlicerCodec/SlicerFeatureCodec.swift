@@ -195,14 +195,14 @@ struct SlicerFeatureCodec: FeatureCodec {
     }
     let m = plan.shape.mantissaBits
     var groups = [GroupStats]()
+    groups.reserveCapacity(plan.layouts[0].bitwidths.count + plan.layouts[1].bitwidths.count)
     for s in 0..<2 {
       let layout = plan.layouts[s]
-      let sizes = layout.sizes
-      for j in sizes.indices {
+      for j in layout.bitwidths.indices {
         let (lo, hi) = layout.rangeCodes(j)
         groups.append(
           GroupStats(
-            sign: s == 0 ? .positive : .negative, count: sizes[j],
+            sign: s == 0 ? .positive : .negative, count: layout.size(j),
             lo: Float(ScaleCode.value(lo, mantissaBits: m)),
             hi: Float(ScaleCode.value(hi, mantissaBits: m)),
             bits: layout.bitwidths[j]))
