@@ -127,24 +127,30 @@ struct GroupAllocator {
       return sum
     }
 
-    /// Σ (a − reconstruction)² over the magnitudes at `ranks`, added in rank order.
+    /// Σ (a − reconstruction)² over the magnitudes at `ranks`. Every square is exact (a
+    /// difference of two Floats squared fits a Double), but one running sum would make each
+    /// member wait for the previous addition: the members go to four running sums instead
+    /// (rank r to sum r mod 4 while at least four remain), joined in a fixed order, so the
+    /// total is the same on every run and machine.
     private static func squaredError(
       _ a: UnsafeMutablePointer<Float>, _ ranks: Range<Int>, _ quantizer: GroupQuantizer
     ) -> Double {
       var sum = 0.0
       var r = ranks.lowerBound
       if let lanes = QuantizerLanes(quantizer) {
-        // Two members at a time; their squares still join the sum one by one, in order. (A
-        // second bitwidth in the same loop made the compiler pair the two sums in one register
-        // and shuffle every mask between layouts: slower than two passes.)
-        while r + 2 <= ranks.upperBound {
+        var even = SIMD2<Double>()
+        var odd = SIMD2<Double>()
+        while r + 4 <= ranks.upperBound {
           let x = SIMD2<Double>(Double(a[r]), Double(a[r + 1]))
-          let diff = x - lanes.roundTrip(x)
-          let square = diff * diff
-          sum += square[0]
-          sum += square[1]
-          r += 2
+          let y = SIMD2<Double>(Double(a[r + 2]), Double(a[r + 3]))
+          let dx = x - lanes.roundTrip(x)
+          let dy = y - lanes.roundTrip(y)
+          even += dx * dx
+          odd += dy * dy
+          r += 4
         }
+        even += odd
+        sum = even[0] + even[1]
       }
       while r < ranks.upperBound {
         let v = a[r]
