@@ -241,9 +241,9 @@ struct RateSearch {
     guard final[0].error + final[1].error <= allowedError else { return nil }
     let maxBits = max(final[0].maxBits, final[1].maxBits)
     return GroupAllocator.Shape(
-      kept: [final[0].kept, final[1].kept],
-      groups: [max(1, final[0].groups), max(1, final[1].groups)],
-      outliers: [final[0].outliers, final[1].outliers],
+      kept: PerStream(final[0].kept, final[1].kept),
+      groups: PerStream(max(1, final[0].groups), max(1, final[1].groups)),
+      outliers: PerStream(final[0].outliers, final[1].outliers),
       mantissaBits: min(ScaleCode.maxMantissaBits, max(mantissaFloor, maxBits + mantissaOffset)))
   }
 
