@@ -151,19 +151,15 @@ struct GroupAllocator {
       var sum = 0.0
       var r = ranks.lowerBound
       if let lanes = QuantizerLanes(quantizer) {
-        var even = SIMD2<Double>()
-        var odd = SIMD2<Double>()
+        var lanesSum = SIMD4<Double>()
         while r + 4 <= ranks.upperBound {
-          let x = SIMD2<Double>(Double(a[r]), Double(a[r + 1]))
-          let y = SIMD2<Double>(Double(a[r + 2]), Double(a[r + 3]))
-          let dx = x - lanes.roundTrip(x)
-          let dy = y - lanes.roundTrip(y)
-          even += dx * dx
-          odd += dy * dy
+          let x = SIMD4<Double>(
+            SIMD4<Float>(UnsafeRawPointer(a + r).loadUnaligned(as: SIMD4<Float>.self)))
+          let diff = x - lanes.roundTrip(x)
+          lanesSum += diff * diff
           r += 4
         }
-        even += odd
-        sum = even[0] + even[1]
+        sum = (lanesSum[0] + lanesSum[2]) + (lanesSum[1] + lanesSum[3])
       }
       while r < ranks.upperBound {
         let v = a[r]
