@@ -139,6 +139,7 @@ struct RateSearch {
 
   /// `e` (kept > 0, outliers added) finished with `groups` equal groups over the entries
   /// below its outliers (clamped to their count).
+  @inline(__always)
   private func withGroups(_ start: StreamEstimate, _ s: Int, _ scale: StepScale, groups: Int)
     -> StreamEstimate
   {
