@@ -15,21 +15,21 @@
 /// moving each 0-bit group's lower boundary so its midpoint lands on its mean, then re-running
 /// the greedy, saved 0.06% of the bits on the synthetic benchmark set for twice the work.
 struct GroupAllocator {
+  /// Per-stream counts held inline (`PerStream`, not arrays: a shape is built and copied
+  /// for every candidate the planner prices).
   struct Shape: Equatable, Sendable {
     /// Kept entries per stream [positive, negative].
-    var kept: [Int]
+    var kept: PerStream<Int>
     /// Equal groups per stream (clamped to what the kept entries allow).
-    var groups: [Int]
+    var groups: PerStream<Int>
     /// Outliers (singleton top groups) per stream.
-    var outliers: [Int]
+    var outliers: PerStream<Int>
     var mantissaBits: Int
   }
 
   struct Plan {
     var shape: Shape
     var layouts: [StreamLayout]
-    /// Rank ranges of every group, per stream, in label order.
-    var ranks: [[Range<Int>]]
     /// Σ of squared errors the decoder's output will have (up to summation order).
     var squaredError: Double
     var bits: PartBits
@@ -37,6 +37,15 @@ struct GroupAllocator {
 
   let streams: [SignStream]
   let dimension: Int
+  /// The streams' buffers, read straight in the pricing loops (no reference counting or
+  /// exclusivity checks per access), valid while `streams` holds the streams.
+  private let views: PerStream<SignStream.Buffers>
+
+  init(streams: [SignStream], dimension: Int) {
+    self.streams = streams
+    self.dimension = dimension
+    views = PerStream(streams[0].buffers, streams[1].buffers)
+  }
 
   /// Per-group working state, groups of stream 0 first, each stream's in label order: flat
   /// arrays in one block of memory allocated per `allocate` call (one allocation instead of a
@@ -89,26 +98,30 @@ struct GroupAllocator {
       errors = doubles + 3 * Self.capacity
     }
 
-    mutating func append(stream s: Int, ranks: Range<Int>, lo: Int, hi: Int) {
+    /// Adds a group of stream `s` over `ranks` at 0 bits; its codes come with `setCodes`.
+    mutating func append(stream s: Int, ranks: Range<Int>) {
       let g = count
       stream[g] = s
       rankLo[g] = ranks.lowerBound
       rankHi[g] = ranks.upperBound
-      loCode[g] = lo
-      hiCode[g] = hi
-      loValue[g] = ScaleCode.value(lo, mantissaBits: m)
-      hiValue[g] = ScaleCode.value(hi, mantissaBits: m)
       bits[g] = 0
       (errors + g * Self.levels).update(repeating: -1, count: Self.levels)
       count = g + 1
     }
 
+    func setCodes(_ g: Int, lo: Int, hi: Int) {
+      loCode[g] = lo
+      hiCode[g] = hi
+      loValue[g] = ScaleCode.value(lo, mantissaBits: m)
+      hiValue[g] = ScaleCode.value(hi, mantissaBits: m)
+    }
+
     /// Exact squared error of group `g` at `b` bits, cached.
-    func error(_ g: Int, bits b: Int, streams: [SignStream]) -> Double {
+    func error(_ g: Int, bits b: Int, views: PerStream<SignStream.Buffers>) -> Double {
       let cached = errors[g * Self.levels + b]
       if cached >= 0 { return cached }
       let quantizer = GroupQuantizer(lo: loValue[g], hi: hiValue[g], bits: b)
-      let stream = streams[stream[g]]
+      let stream = views[stream[g]]
       let lo = rankLo[g]
       let hi = rankHi[g]
       var sum = 0.0
@@ -121,30 +134,32 @@ struct GroupAllocator {
         let s2 = stream.prefixSquares[hi] - stream.prefixSquares[lo]
         sum = max(0, s2 - 2 * c * s1 + Double(hi - lo) * c * c)
       } else {
-        sum = Self.squaredError(stream.magnitudes.baseAddress!, lo..<hi, quantizer)
+        sum = Self.squaredError(stream.magnitudes, lo..<hi, quantizer)
       }
       errors[g * Self.levels + b] = sum
       return sum
     }
 
-    /// Σ (a − reconstruction)² over the magnitudes at `ranks`, added in rank order.
+    /// Σ (a − reconstruction)² over the magnitudes at `ranks`. Every square is exact (a
+    /// difference of two Floats squared fits a Double), but one running sum would make each
+    /// member wait for the previous addition: the members go to four running sums instead
+    /// (rank r to sum r mod 4 while at least four remain), joined in a fixed order, so the
+    /// total is the same on every run and machine.
     private static func squaredError(
       _ a: UnsafeMutablePointer<Float>, _ ranks: Range<Int>, _ quantizer: GroupQuantizer
     ) -> Double {
       var sum = 0.0
       var r = ranks.lowerBound
       if let lanes = QuantizerLanes(quantizer) {
-        // Two members at a time; their squares still join the sum one by one, in order. (A
-        // second bitwidth in the same loop made the compiler pair the two sums in one register
-        // and shuffle every mask between layouts: slower than two passes.)
-        while r + 2 <= ranks.upperBound {
-          let x = SIMD2<Double>(Double(a[r]), Double(a[r + 1]))
+        var lanesSum = SIMD4<Double>()
+        while r + 4 <= ranks.upperBound {
+          let x = SIMD4<Double>(
+            SIMD4<Float>(UnsafeRawPointer(a + r).loadUnaligned(as: SIMD4<Float>.self)))
           let diff = x - lanes.roundTrip(x)
-          let square = diff * diff
-          sum += square[0]
-          sum += square[1]
-          r += 2
+          lanesSum += diff * diff
+          r += 4
         }
+        sum = (lanesSum[0] + lanesSum[2]) + (lanesSum[1] + lanesSum[3])
       }
       while r < ranks.upperBound {
         let v = a[r]
@@ -165,34 +180,39 @@ struct GroupAllocator {
     var shape = requested
     let m = shape.mantissaBits
     var work = Workspace(m: m, memory: memory)
-    var ranks: [[Range<Int>]] = [[], []]
     var dropped = 0.0
     let codeCount = ScaleCode.count(mantissaBits: m)
     for s in 0..<2 {
-      let stream = streams[s]
+      let stream = views[s]
       let kept = min(max(0, shape.kept[s]), stream.count)
       let o = min(shape.outliers[s], kept, SlicerFormat.maxOutliers)
       let rest = kept - o
       let g = rest > 0 ? min(max(1, shape.groups[s]), rest, SlicerFormat.maxGroups) : 0
-      // Assigned only when they change: the shape's arrays are shared with the caller's, and
-      // writing copies them.
-      if shape.kept[s] != kept { shape.kept[s] = kept }
-      if shape.outliers[s] != o { shape.outliers[s] = o }
-      if shape.groups[s] != g { shape.groups[s] = g }
+      shape.kept[s] = kept
+      shape.outliers[s] = o
+      shape.groups[s] = g
       dropped += stream.suffixSquares[kept]
       guard kept > 0 else { continue }
-      ranks[s] = stream.groupRanks(kept: kept, groups: g, outliers: o)
+      // Label order (`groupRanks`): the equal groups smallest first, so group 0 ends at rank
+      // `kept`, then the outliers smallest first, outlier i at rank o − 1 − i.
+      let first = work.count
+      var end = kept
+      for j in 0..<g {
+        let size = SlicerFormat.groupSize(j, kept: rest, groups: g)
+        work.append(stream: s, ranks: (end - size)..<end)
+        end -= size
+      }
       if g > 0 {
         let codes = work.codes
-        gapCodes(stream, ranks: ranks[s], groups: g, mantissaBits: m, into: codes)
-        for j in 0..<g {
-          work.append(stream: s, ranks: ranks[s][j], lo: codes[j], hi: codes[j + 1])
-        }
+        gapCodes(stream.magnitudes, work, first: first, groups: g, mantissaBits: m, into: codes)
+        for j in 0..<g { work.setCodes(first + j, lo: codes[j], hi: codes[j + 1]) }
       }
       for i in 0..<o {
-        let a = Double(stream.magnitudes[ranks[s][g + i].lowerBound])
+        let rank = o - 1 - i
+        let a = Double(stream.magnitudes[rank])
         let u = min(ScaleCode.code(atOrBelow: a, mantissaBits: m), codeCount - 2)
-        work.append(stream: s, ranks: ranks[s][g + i], lo: u, hi: u + 1)
+        work.append(stream: s, ranks: rank..<(rank + 1))
+        work.setCodes(work.count - 1, lo: u, hi: u + 1)
       }
     }
     guard work.count > 0 else { return nil }
@@ -200,14 +220,14 @@ struct GroupAllocator {
     guard let error = greedy(work, dropped: dropped, allowedError: allowedError) else {
       return nil
     }
-    return plan(shape, work, ranks, squaredError: error)
+    return plan(shape, work, squaredError: error)
   }
 
   /// Runs the marginal-gain allocation from the groups' current bitwidths; returns the squared
   /// error, or nil if the budget cannot be met.
   private func greedy(_ work: Workspace, dropped: Double, allowedError: Double) -> Double? {
     var error = dropped
-    for g in 0..<work.count { error += work.error(g, bits: work.bits[g], streams: streams) }
+    for g in 0..<work.count { error += work.error(g, bits: work.bits[g], views: views) }
     // Each group's best next move (gain per added bit, and by how many bits); only the group
     // that moved needs its move recomputed.
     let gains = work.gains
@@ -218,11 +238,11 @@ struct GroupAllocator {
       steps[g] = 0
       guard b < SlicerFormat.maxBits else { return }
       let n = Double(work.rankHi[g] - work.rankLo[g])
-      let now = work.error(g, bits: b, streams: streams)
+      let now = work.error(g, bits: b, views: views)
       // Two bits ahead only from 0 bits, where one bit can gain nothing (a value on the
       // midpoint moves to a quarter); beyond that the error falls steadily.
       for step in 1...(b == 0 ? 2 : 1) where b + step <= SlicerFormat.maxBits {
-        let gain = (now - work.error(g, bits: b + step, streams: streams)) / (n * Double(step))
+        let gain = (now - work.error(g, bits: b + step, views: views)) / (n * Double(step))
         if gain > gains[g] {
           gains[g] = gain
           steps[g] = step
@@ -242,19 +262,19 @@ struct GroupAllocator {
       guard best >= 0 else { return nil }
       let b = work.bits[best]
       error -=
-        work.error(best, bits: b, streams: streams)
-        - work.error(best, bits: b + steps[best], streams: streams)
+        work.error(best, bits: b, views: views)
+        - work.error(best, bits: b + steps[best], views: views)
       work.bits[best] = b + steps[best]
       nextMove(best)
     }
     // Re-add from scratch so the running subtraction's rounding does not accumulate.
     var exact = dropped
-    for g in 0..<work.count { exact += work.error(g, bits: work.bits[g], streams: streams) }
+    for g in 0..<work.count { exact += work.error(g, bits: work.bits[g], views: views) }
     return exact
   }
 
   private func plan(
-    _ shape: Shape, _ work: Workspace, _ ranks: [[Range<Int>]], squaredError: Double
+    _ shape: Shape, _ work: Workspace, squaredError: Double
   ) -> Plan {
     var layouts = [StreamLayout.empty, StreamLayout.empty]
     var start = 0
@@ -275,25 +295,26 @@ struct GroupAllocator {
       start += g + o
     }
     return Plan(
-      shape: shape, layouts: layouts, ranks: ranks, squaredError: squaredError,
+      shape: shape, layouts: layouts, squaredError: squaredError,
       bits: PartBits(dimension: dimension, mantissaBits: shape.mantissaBits, streams: layouts))
   }
 
-  /// Boundary codes for a stream's `groups` equal groups (the first entries of `ranks`): the
-  /// top rounded up over the largest magnitude, the bottom rounded down under the smallest,
-  /// each inner one nearest the middle of the gap between the groups it separates (a member
-  /// beyond a rounded boundary is clamped to it; its error is counted like any other).
-  /// Writes the `groups` + 1 codes, bottom first, to `codes`.
+  /// Boundary codes for a stream's `groups` equal groups (the workspace's groups `first`…,
+  /// label order, over magnitudes `a`): the top rounded up over the largest magnitude, the
+  /// bottom rounded down under the smallest, each inner one nearest the middle of the gap
+  /// between the groups it separates (a member beyond a rounded boundary is clamped to it; its
+  /// error is counted like any other). Writes the `groups` + 1 codes, bottom first, to `codes`.
   private func gapCodes(
-    _ stream: SignStream, ranks: [Range<Int>], groups g: Int, mantissaBits m: Int,
-    into codes: UnsafeMutablePointer<Int>
+    _ a: UnsafeMutablePointer<Float>, _ work: Workspace, first: Int, groups g: Int,
+    mantissaBits m: Int, into codes: UnsafeMutablePointer<Int>
   ) {
-    let a = stream.magnitudes
-    codes[g] = ScaleCode.code(atOrAbove: Double(a[ranks[g - 1].lowerBound]), mantissaBits: m)
-    codes[0] = ScaleCode.code(atOrBelow: Double(a[ranks[0].upperBound - 1]), mantissaBits: m)
+    let largest = work.rankLo + first  // each group's first (largest) member
+    let end = work.rankHi + first
+    codes[g] = ScaleCode.code(atOrAbove: Double(a[largest[g - 1]]), mantissaBits: m)
+    codes[0] = ScaleCode.code(atOrBelow: Double(a[end[0] - 1]), mantissaBits: m)
     for j in 1..<max(1, g) {
-      let hiBelow = Double(a[ranks[j - 1].lowerBound])
-      let loAbove = Double(a[ranks[j].upperBound - 1])
+      let hiBelow = Double(a[largest[j - 1]])
+      let loAbove = Double(a[end[j] - 1])
       let c = ScaleCode.code(nearest: (hiBelow + loAbove) / 2, mantissaBits: m)
       codes[j] = min(max(c, codes[j - 1]), codes[g])
     }
@@ -327,10 +348,16 @@ struct GroupAllocator {
       let stream = streams[s]
       let magnitudes = stream.magnitudes.baseAddress!
       let indices = stream.indices.baseAddress!
+      let g = layout.groupCount
+      // Ranks in label order, as `allocate` laid them out: equal group 0 ends at rank `kept`,
+      // each next one ends where the previous began; outlier i sits at rank o − 1 − i.
+      var end = layout.kept
       for j in 0..<layout.bitwidths.count {
         let quantizer = layout.quantizer(j, mantissaBits: m)
         let base = SparseMessage.slot(stream: s, group: j, index: 0)
-        for r in plan.ranks[s][j] {
+        let ranks = j < g ? (end - layout.size(j))..<end : (g + layout.outliers - 1 - j)..<(g + layout.outliers - j)
+        end = ranks.lowerBound
+        for r in ranks {
           let q = quantizer.index(of: magnitudes[r])
           let i = Int(indices[r])
           slots[i] = base | Int32(truncatingIfNeeded: q)

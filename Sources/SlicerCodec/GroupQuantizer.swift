@@ -67,19 +67,44 @@ struct QuantizerLanes {
   /// Double(reconstruct(index(of: m))) for each lane's magnitude m, given as Double(m).
   @inline(__always)
   func roundTrip(_ x: SIMD2<Double>) -> SIMD2<Double> {
-    SIMD2<Double>(reconstruct(index(of: x)))
+    let q = index(of: x)
+    return SIMD2<Double>(SIMD2<Float>(lo + (q + 0.5) * step))
+  }
+
+  /// The same for four lanes (one AVX register where the target has AVX; the same IEEE
+  /// operations lane by lane either way, so the same bits as the scalar quantizer).
+  @inline(__always)
+  func roundTrip(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    let q = index(of: x)
+    let lo = SIMD4(lowHalf: self.lo, highHalf: self.lo)
+    let step = SIMD4(lowHalf: self.step, highHalf: self.step)
+    return SIMD4<Double>(SIMD4<Float>(lo + (q + 0.5) * step))
   }
 
   /// `index(of: m)` for each lane's magnitude m, given as Double(m); the index as a Double.
   @inline(__always)
   func index(of x: SIMD2<Double>) -> SIMD2<Double> {
+    Self.index(of: x, lo: lo, inverseStep: inverseStep, top: top)
+  }
+
+  @inline(__always)
+  func index(of x: SIMD4<Double>) -> SIMD4<Double> {
+    Self.index(
+      of: x, lo: SIMD4(lowHalf: lo, highHalf: lo),
+      inverseStep: SIMD4(lowHalf: inverseStep, highHalf: inverseStep),
+      top: SIMD4(lowHalf: top, highHalf: top))
+  }
+
+  @inline(__always)
+  private static func index<V: SIMD>(of x: V, lo: V, inverseStep: V, top: V) -> V
+  where V.Scalar == Double {
     let position = (x - lo) * inverseStep
     // 0 unless position > 0 (NaN included), top from top up, else ⌊position⌋.
-    var p = SIMD2<Double>().replacing(with: position, where: position .> 0)
+    var p = V().replacing(with: position, where: position .> 0)
     p = top.replacing(with: p, where: p .< top)
     // ⌊p⌋ for 0 ≤ p ≤ 255 without a conversion SSE2 would trap-check: adding and removing
     // 2⁵² rounds p to the nearest integer (exactly), one less where that rounded up.
-    let bias = SIMD2<Double>(repeating: 0x1p52)
+    let bias = V(repeating: 0x1p52)
     var q = (p + bias) - bias
     q = q.replacing(with: q - 1, where: q .> p)
     return q

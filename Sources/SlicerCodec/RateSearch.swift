@@ -54,66 +54,106 @@ struct RateSearch {
   }
   /// Boundary precision assumed while estimating (the exact stage tries several).
   private static let assumedMantissaBits = 4
+  /// An outlier's code cell, relative to its magnitude: 2^-m.
+  private static let outlierCell = 1 / Double(1 << assumedMantissaBits)
+
+  /// What every estimate at one step Δ shares: its divisions, done once per step rather than
+  /// once per stream and candidate.
+  struct StepScale {
+    let inverseStepSquared: Double
+    /// λ, bits per unit of squared error.
+    let lambda: Double
+    /// λ/12, as 1/(Δ²·ln 4).
+    let ratioScale: Double
+
+    init(step: Double) {
+      inverseStepSquared = 1 / (step * step)
+      lambda = 12 * inverseStepSquared / RateSearch.ln4
+      ratioScale = inverseStepSquared * RateSearch.inverseLn4
+    }
+  }
+
+  /// Picks b minimising n·b + λ·E(b) for n values spanning w (E(0) = e0 given exactly). With
+  /// E(b) ≈ n·w²/(12·4^b) the continuous optimum is b* = log2(w/Δ); tries its neighbours and 0.
+  /// (A branch-free version, always pricing three clamped candidates, measured slower: these
+  /// branches are well predicted.)
+  @inline(__always)
+  private static func allocate(n: Int, width w: Double, zeroBitError e0: Double, _ scale: StepScale)
+    -> (bits: Int, error: Double)
+  {
+    let w2 = w * w
+    let ratio = w2 * scale.ratioScale  // λ·w²/12
+    let raw = w > 0 ? fastLog2(w2 * scale.inverseStepSquared) * 0.5 : 0
+    let center =
+      raw < 1 ? 1 : (raw > Double(SlicerFormat.maxBits) ? SlicerFormat.maxBits : Int(raw))
+    var bestBits = 0
+    var bestCost = scale.lambda * e0
+    var b = max(1, center &- 1)
+    let last = min(SlicerFormat.maxBits, center &+ 1)
+    while b <= last {
+      let cost = Double(n) * (Double(b) + ratio * quarterPower(b))
+      bestBits = cost < bestCost ? b : bestBits
+      bestCost = cost < bestCost ? cost : bestCost
+      b &+= 1
+    }
+    if bestBits == 0 { return (0, e0) }
+    return (bestBits, Double(n) * w2 * twelfth * quarterPower(bestBits))
+  }
 
   /// Estimates stream `s` keeping its `kept` largest magnitudes (those ≥ κ·Δ for threshold
-  /// factor κ) at step Δ, with `groups` equal groups and `outliers` outliers (both clamped to
-  /// what K allows).
-  func estimate(_ s: Int, kept: Int, step: Double, groups: Int, outliers: Int) -> StreamEstimate {
-    let stream = views[s]
+  /// factor κ) at the step `scale` describes, with `groups` equal groups and `outliers`
+  /// outliers (both clamped to what K allows).
+  func estimate(_ s: Int, kept: Int, scale: StepScale, groups: Int, outliers: Int)
+    -> StreamEstimate
+  {
+    var e = dropped(s, kept: kept)
+    guard kept > 0 else { return e }
+    let o = min(outliers, kept, SlicerFormat.maxOutliers)
+    while e.outliers < o { addOutlier(&e, s, scale) }
+    return withGroups(e, s, scale, groups: groups)
+  }
+
+  /// The start of every estimate of stream `s` keeping `kept`: the energy it drops, no
+  /// outliers or groups yet.
+  @inline(__always)
+  private func dropped(_ s: Int, kept: Int) -> StreamEstimate {
     var e = StreamEstimate()
     e.kept = kept
-    e.error = stream.suffixSquares[e.kept]
-    guard e.kept > 0 else { return e }
-    let o = min(outliers, e.kept, SlicerFormat.maxOutliers)
-    let rest = e.kept - o
+    e.error = views[s].suffixSquares[kept]
+    return e
+  }
+
+  /// Adds the next outlier (rank `e.outliers`, which must be below `e.kept` and the format's
+  /// limit) to `e`: its own code cell of relative width 2^-m; its label costs log2(K). Adding
+  /// them one at a time sums in the same order as all at once, so an estimate with o outliers
+  /// can continue one with o − 1.
+  @inline(__always)
+  private func addOutlier(_ e: inout StreamEstimate, _ s: Int, _ scale: StepScale) {
+    let w = Double(views[s].magnitudes[e.outliers]) * Self.outlierCell
+    let (b, error) = Self.allocate(n: 1, width: w, zeroBitError: w * w * Self.twelfth, scale)
+    e.bits += Double(b) + fastLog2(Double(e.kept)) + 3.17 + Double(Self.assumedMantissaBits + 3)
+    e.error += error
+    e.maxBits = max(e.maxBits, b)
+    e.outliers += 1
+  }
+
+  /// `e` (kept > 0, outliers added) finished with `groups` equal groups over the entries
+  /// below its outliers (clamped to their count).
+  @inline(__always)
+  private func withGroups(_ start: StreamEstimate, _ s: Int, _ scale: StepScale, groups: Int)
+    -> StreamEstimate
+  {
+    var e = start
+    let stream = views[s]
+    let rest = e.kept - e.outliers
     let g = rest > 0 ? min(groups, rest) : 0
     e.groups = g
-    e.outliers = o
-    let a = stream.magnitudes
-    let inverseStepSquared = 1 / (step * step)
-    let lambdaScale = 12 * inverseStepSquared / Self.ln4  // λ
-    // Divisions by constants as multiplications: the estimate runs ~60 times per vector.
-    let ratioScale = inverseStepSquared * Self.inverseLn4
-    let k = Double(e.kept)
-
-    // Picks b minimising n·b + λ·E(b) for n values spanning w (E(0) given exactly). With
-    // E(b) ≈ n·w²/(12·4^b) the continuous optimum is b* = log2(w/Δ); try its neighbours and 0.
-    @inline(__always)
-    func allocate(n: Int, width w: Double, zeroBitError e0: Double) -> (bits: Int, error: Double) {
-      var bestBits = 0
-      var bestCost = lambdaScale * e0
-      let w2 = w * w
-      let ratio = w2 * ratioScale  // λ·w²/12
-      let raw = w > 0 ? fastLog2(w2 * inverseStepSquared) * 0.5 : 0
-      let center =
-        raw < 1 ? 1 : (raw > Double(SlicerFormat.maxBits) ? SlicerFormat.maxBits : Int(raw))
-      var b = max(1, center &- 1)
-      let last = min(SlicerFormat.maxBits, center &+ 1)
-      while b <= last {
-        let cost = Double(n) * (Double(b) + ratio * Self.quarterPower(b))
-        bestBits = cost < bestCost ? b : bestBits
-        bestCost = cost < bestCost ? cost : bestCost
-        b &+= 1
-      }
-      if bestBits == 0 { return (0, e0) }
-      return (bestBits, Double(n) * w2 * Self.twelfth * Self.quarterPower(bestBits))
-    }
-    let log2Kept = fastLog2(k)
-
-    // Outliers: each in its own code cell of relative width 2^-m; label costs log2(K).
-    let cell = 1 / Double(1 << Self.assumedMantissaBits)
-    for r in 0..<o {
-      let w = Double(a[r]) * cell
-      let (b, error) = allocate(n: 1, width: w, zeroBitError: w * w * Self.twelfth)
-      e.bits += Double(b) + log2Kept + 3.17 + Double(Self.assumedMantissaBits + 3)
-      e.error += error
-      e.maxBits = max(e.maxBits, b)
-    }
     guard g > 0 else { return e }
+    let a = stream.magnitudes
     let base = rest / g
-    let labelBits = fastLog2(k / Double(base))  // ≈ log2(K/n) for every equal group
+    let labelBits = fastLog2(Double(e.kept) / Double(base))  // ≈ log2(K/n) for every equal group
     let extra = rest % g
-    var start = o
+    var start = e.outliers
     // Walk equal groups from the top down; group index j counts from the smallest.
     for j in stride(from: g - 1, through: 0, by: -1) {
       let n = base + (j >= g - extra ? 1 : 0)
@@ -125,7 +165,7 @@ struct RateSearch {
       let mean = s1 / Double(n)
       // A 0-bit group is re-centred on its mean by `GroupAllocator`, so its error is its spread.
       let e0 = max(0, s2 - mean * s1)
-      let (b, error) = allocate(n: n, width: hi - lo, zeroBitError: e0)
+      let (b, error) = Self.allocate(n: n, width: hi - lo, zeroBitError: e0, scale)
       e.bits += Double(n * b) + Double(n) * labelBits + 3.17 + Double(Self.assumedMantissaBits + 2)
       e.error += error
       e.maxBits = max(e.maxBits, b)
@@ -162,25 +202,30 @@ struct RateSearch {
           dimension, current[0].kept, current[1].kept, dimension - kept)
           / Double(kept)
       let lambda = 12 / (step * step * Self.ln4)
+      let scale = StepScale(step: step)
       for s in 0..<2 where current[s].kept > 0 {
         // Coordinate search: outliers at the current group count, then groups at that count.
-        // Every candidate has this step and threshold, so the kept count of `current`.
+        // Every candidate has this step and threshold, so the kept count of `current`; they
+        // share its dropped energy and, up to their count, its outliers.
         let kept = current[s].kept
         var best = current[s]
         var bestCost = Double.infinity
+        var partial = dropped(s, kept: kept)
+        var atChosen = partial
         for o in 0...min(3, kept) {
-          let e =
-            o == outliers[s]
-            ? current[s] : estimate(s, kept: kept, step: step, groups: groups[s], outliers: o)
+          if o > 0 { addOutlier(&partial, s, scale) }
+          if o == outliers[s] { atChosen = partial }
+          let e = o == outliers[s] ? current[s] : withGroups(partial, s, scale, groups: groups[s])
           let cost = e.bits + lambda * e.error
           if cost < bestCost {
             bestCost = cost
             best = e
             outliers[s] = o
+            atChosen = partial
           }
         }
         for g in 1...max(1, min(maxGroups, current[s].kept - outliers[s])) where g != groups[s] {
-          let e = estimate(s, kept: kept, step: step, groups: g, outliers: outliers[s])
+          let e = withGroups(atChosen, s, scale, groups: g)
           let cost = e.bits + lambda * e.error
           if cost < bestCost {
             bestCost = cost
@@ -197,9 +242,9 @@ struct RateSearch {
     guard final[0].error + final[1].error <= allowedError else { return nil }
     let maxBits = max(final[0].maxBits, final[1].maxBits)
     return GroupAllocator.Shape(
-      kept: [final[0].kept, final[1].kept],
-      groups: [max(1, final[0].groups), max(1, final[1].groups)],
-      outliers: [final[0].outliers, final[1].outliers],
+      kept: PerStream(final[0].kept, final[1].kept),
+      groups: PerStream(max(1, final[0].groups), max(1, final[1].groups)),
+      outliers: PerStream(final[0].outliers, final[1].outliers),
       mantissaBits: min(ScaleCode.maxMantissaBits, max(mantissaFloor, maxBits + mantissaOffset)))
   }
 
@@ -226,20 +271,21 @@ struct RateSearch {
     // always computed in full.
     func error(_ logStep: Double, exact: Bool = false) -> Double {
       let step = exp2(logStep)
+      let scale = StepScale(step: step)
       let kept = PerStream(
         views[0].countAtLeast(kappa[0] * step), views[1].countAtLeast(kappa[1] * step))
       if !exact {
         let dropped = views[0].suffixSquares[kept[0]] + views[1].suffixSquares[kept[1]]
         if dropped > allowedError { return dropped }
       }
-      let first = estimate(0, kept: kept[0], step: step, groups: groups[0], outliers: outliers[0])
+      let first = estimate(0, kept: kept[0], scale: scale, groups: groups[0], outliers: outliers[0])
       if !exact {
         let bound = first.error + views[1].suffixSquares[kept[1]]
         if bound > allowedError { return bound }
       }
       last = PerStream(
         first,
-        estimate(1, kept: kept[1], step: step, groups: groups[1], outliers: outliers[1]))
+        estimate(1, kept: kept[1], scale: scale, groups: groups[1], outliers: outliers[1]))
       return last[0].error + last[1].error
     }
     // Above log2(top)+1 nothing is kept; 40 octaves below, everything is at full precision.

@@ -88,7 +88,8 @@ struct SlicerPlanner {
     for kp in 0...streams[0].count {
       for kn in 0...streams[1].count where kp + kn > 0 {
         let shape = GroupAllocator.Shape(
-          kept: [kp, kn], groups: [1, 1], outliers: [0, 0], mantissaBits: start.shape.mantissaBits)
+          kept: PerStream(kp, kn), groups: PerStream(1, 1), outliers: PerStream(0, 0),
+          mantissaBits: start.shape.mantissaBits)
         if let p = allocator.allocate(shape, allowedError: allowedError),
           p.bits.total < best.bits.total
         {
@@ -128,8 +129,8 @@ struct SlicerPlanner {
       }
       for shape in moves {
         guard (0..<2).allSatisfy({ shape.kept[$0] >= 0 && shape.kept[$0] <= streams[$0].count }),
-          shape.groups.allSatisfy({ $0 >= 1 && $0 <= maxGroups }),
-          shape.outliers.allSatisfy({ $0 >= 0 }),
+          (0..<2).allSatisfy({ shape.groups[$0] >= 1 && shape.groups[$0] <= maxGroups }),
+          (0..<2).allSatisfy({ shape.outliers[$0] >= 0 }),
           shape.kept[0] + shape.kept[1] > 0,
           let p = allocator.allocate(shape, allowedError: allowedError),
           p.bits.total < best.bits.total - 0.01
@@ -146,8 +147,8 @@ struct SlicerPlanner {
     GroupAllocator, GroupAllocator.Plan
   )? {
     let shape = GroupAllocator.Shape(
-      kept: [streams[0].count, streams[1].count], groups: [maxGroups, maxGroups],
-      outliers: [min(2, streams[0].count), min(2, streams[1].count)],
+      kept: PerStream(streams[0].count, streams[1].count), groups: PerStream(maxGroups, maxGroups),
+      outliers: PerStream(min(2, streams[0].count), min(2, streams[1].count)),
       mantissaBits: ScaleCode.maxMantissaBits)
     guard shape.kept[0] + shape.kept[1] > 0,
       let p = allocator.allocate(shape, allowedError: allowedError)
