@@ -10,9 +10,15 @@ extension SignStream {
     let counts: UnsafeMutablePointer<Int32>
     /// One bit a bucket: which buckets hold items; all zero between sorts.
     let occupied: UnsafeMutablePointer<UInt64>
-    /// Per bucket, the next free slot in the sorted order (meaningful for occupied buckets
-    /// only during a sort; the fallback radix passes use the first 512 as their counters).
-    let offsets: UnsafeMutablePointer<Int32>
+    /// Per bucket, meaningful for occupied buckets only during a sort: the next free slot in
+    /// the sorted order (low 32 bits) and the bucket's item count (high 32 bits), so that
+    /// the count survives the clearing of `counts`.
+    let offsets: UnsafeMutablePointer<UInt64>
+    /// The buckets holding more than one item (room for `capacity`): only their items need
+    /// reordering after the counting pass.
+    var crowded: UnsafeMutablePointer<Int32>
+    /// The fallback radix passes' counters (512).
+    let radixCounts: UnsafeMutablePointer<Int32>
 
     init(capacity: Int) {
       self.capacity = max(1, capacity)
@@ -22,6 +28,8 @@ extension SignStream {
       occupied = .allocate(capacity: SignStream.buckets / 64)
       occupied.initialize(repeating: 0, count: SignStream.buckets / 64)
       offsets = .allocate(capacity: SignStream.buckets)
+      crowded = .allocate(capacity: self.capacity)
+      radixCounts = .allocate(capacity: 512)
     }
 
     deinit {
@@ -29,13 +37,17 @@ extension SignStream {
       counts.deallocate()
       occupied.deallocate()
       offsets.deallocate()
+      crowded.deallocate()
+      radixCounts.deallocate()
     }
 
     mutating func reserve(_ d: Int) {
       guard d > capacity else { return }
       items.deallocate()
+      crowded.deallocate()
       capacity = d
       items = .allocate(capacity: 4 * d)
+      crowded = .allocate(capacity: d)
     }
   }
 
@@ -50,68 +62,87 @@ extension SignStream {
   /// are a 31-bit key whose bits from `digitShift` up are at least `first`). The buffer has
   /// room for 2·count items: the second half is scratch. Returns where the sorted items ended
   /// up. Items are distinct (their low bits are positions), so the result is the one
-  /// ascending order.
+  /// ascending order. `count` must not exceed the scratch's capacity.
   ///
   /// One counting pass distributes the items by digit, their key's bits from `digitShift` up
   /// (exponent and top mantissa bits) minus `first`, into `buckets` buckets; the last one
-  /// also takes every digit beyond (magnitudes more than 16 octaves below the largest), and
-  /// when it holds more than a few items it is sorted on its own by `radixSort`. Only the
-  /// buckets marked in `occupied` (one bit a bucket) get offsets, so the empty ones cost
-  /// little. An insertion sort then only has to reorder items within a bucket.
+  /// also takes every digit beyond (magnitudes more than 16 octaves below the largest). Only
+  /// the buckets marked in `occupied` (one bit a bucket) get offsets, so the empty ones cost
+  /// little. Most buckets end up with one item; the counting pass lists the others
+  /// (`crowded`), and only their items are reordered afterwards: two by a compare-exchange,
+  /// more by insertion, more than 16 in the last bucket by `radixSort` first. A global
+  /// insertion pass would instead test every item, and mispredict at each bucket of two.
   static func sort(
     _ items: UnsafeMutablePointer<UInt64>, count n: Int, first: Int, scratch: borrowing SortScratch
   ) -> UnsafeMutablePointer<UInt64> {
-    guard n > 1 else { return items }
+    guard n > 16 else {
+      insertionSort(items, count: n)
+      return items
+    }
     let counts = scratch.counts
     let occupied = scratch.occupied
     let offsets = scratch.offsets
+    let crowded = scratch.crowded
     let top = buckets &- 1
     // Unsigned, so a key below `first` (impossible when `first` is right) also lands in the
     // last bucket instead of outside the counters.
     @inline(__always) func digitOf(_ item: UInt64) -> Int {
       Int(truncatingIfNeeded: min(UInt(bitPattern: Int(item &>> digitShift) &- first), UInt(top)))
     }
-    var sorted = items
-    if n > 16 {
-      // `counts` and `occupied` are all zero between sorts: the walk below clears what the
-      // count marked, so no pass over all buckets is needed.
-      for i in 0..<n {
-        let digit = digitOf(items[i])
-        counts[digit] &+= 1
-        occupied[digit &>> 6] |= 1 &<< UInt64(digit & 63)
-      }
-      var offset: Int32 = 0
-      var last = (digit: 0, start: Int32(0))
-      for w in 0..<(buckets &>> 6) {
-        var bits = occupied[w]
-        occupied[w] = 0
-        while bits != 0 {
-          let digit = w &<< 6 | bits.trailingZeroBitCount
-          bits &= bits &- 1
-          let c = counts[digit]
-          counts[digit] = 0
-          offsets[digit] = offset
-          last = (digit, offset)
-          offset &+= c
-        }
-        if Int(offset) == n { break }
-      }
-      sorted = items + n
-      for i in 0..<n {
-        let item = items[i]
-        let counter = offsets + digitOf(item)
-        let slot = Int(counter.pointee)
-        counter.pointee = Int32(truncatingIfNeeded: slot &+ 1)
-        sorted[slot] = item
-      }
-      let start = Int(last.start)
-      if last.digit == top && n &- start > 16 {
-        let tail = sorted + start
-        let result = radixSort(tail, scratch: items + start, count: n &- start, counts: offsets)
-        if result != tail { tail.update(from: result, count: n &- start) }
-      }
+    // `counts` and `occupied` are all zero between sorts: the walk below clears what this
+    // pass marks, so no pass over all buckets is needed. A bucket goes on the crowded list
+    // when its second item arrives (the list slot is written for every item and kept only
+    // then: no branch, as whether a bucket is already taken is as random as the data).
+    var crowdedCount = 0
+    for i in 0..<n {
+      let digit = digitOf(items[i])
+      let before = counts[digit]
+      counts[digit] = before &+ 1
+      occupied[digit &>> 6] |= 1 &<< UInt64(digit & 63)
+      crowded[crowdedCount] = Int32(truncatingIfNeeded: digit)
+      crowdedCount &+= Int(truncatingIfNeeded: ((UInt32(bitPattern: before) ^ 1) &- 1) &>> 31)
     }
-    insertionSort(sorted, count: n)
+    var offset: UInt64 = 0
+    for w in 0..<(buckets &>> 6) {
+      var bits = occupied[w]
+      occupied[w] = 0
+      while bits != 0 {
+        let digit = w &<< 6 | bits.trailingZeroBitCount
+        bits &= bits &- 1
+        let c = UInt64(truncatingIfNeeded: counts[digit])
+        counts[digit] = 0
+        offsets[digit] = c &<< 32 | offset
+        offset &+= c
+      }
+      if Int(offset) == n { break }
+    }
+    let sorted = items + n
+    for i in 0..<n {
+      let item = items[i]
+      let counter = offsets + digitOf(item)
+      let packed = counter.pointee
+      counter.pointee = packed &+ 1
+      sorted[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: packed))] = item
+    }
+    // Each crowded bucket's slot is now its end.
+    for j in 0..<crowdedCount {
+      let digit = Int(crowded[j])
+      let packed = offsets[digit]
+      let c = Int(truncatingIfNeeded: packed &>> 32)
+      let start = sorted + (Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: packed)) &- c)
+      if c == 2 {
+        let a = start[0]
+        let b = start[1]
+        start[0] = min(a, b)
+        start[1] = max(a, b)
+        continue
+      }
+      if digit == top && c > 16 {
+        let result = radixSort(start, scratch: items, count: c, counts: scratch.radixCounts)
+        if result != start { start.update(from: result, count: c) }
+      }
+      insertionSort(start, count: c)
+    }
     return sorted
   }
 

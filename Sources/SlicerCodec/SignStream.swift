@@ -95,11 +95,11 @@ final class SignStream: @unchecked Sendable {
       let magnitude = bits & 0x7FFF_FFFF
       if magnitude == 0 { continue }
       let item = UInt64(0x7FFF_FFFF &- magnitude) &<< 32 | UInt64(truncatingIfNeeded: i)
-      // Written to both streams' next slots; only the one whose count advances keeps it (the
-      // signs are random, so a branch here would mispredict half the time).
+      // The slot is chosen by a select, not a branch: the signs are random, so a branch here
+      // would mispredict half the time.
       let negative = Int(truncatingIfNeeded: bits &>> 31)
-      items[p] = item
-      negativeItems[n] = item
+      let slot = negative != 0 ? 2 &* d &+ n : p
+      items[slot] = item
       p &+= 1 &- negative
       n &+= negative
     }
