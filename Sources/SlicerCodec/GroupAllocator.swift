@@ -140,8 +140,7 @@ struct GroupAllocator {
       return sum
     }
 
-    /// Σ (a − reconstruction)² over the magnitudes at `ranks`. Every square is exact (a
-    /// difference of two Floats squared fits a Double), but one running sum would make each
+    /// Σ (a − reconstruction)² over the magnitudes at `ranks`. One running sum would make each
     /// member wait for the previous addition: the members go to four running sums instead
     /// (rank r to sum r mod 4 while at least four remain), joined in a fixed order, so the
     /// total is the same on every run and machine.
@@ -193,14 +192,10 @@ struct GroupAllocator {
       shape.groups[s] = g
       dropped += stream.suffixSquares[kept]
       guard kept > 0 else { continue }
-      // Label order (`groupRanks`): the equal groups smallest first, so group 0 ends at rank
-      // `kept`, then the outliers smallest first, outlier i at rank o − 1 − i.
       let first = work.count
-      var end = kept
       for j in 0..<g {
-        let size = SlicerFormat.groupSize(j, kept: rest, groups: g)
-        work.append(stream: s, ranks: (end - size)..<end)
-        end -= size
+        work.append(
+          stream: s, ranks: SlicerFormat.ranks(ofLabel: j, kept: kept, groups: g, outliers: o))
       }
       if g > 0 {
         let codes = work.codes
@@ -208,10 +203,10 @@ struct GroupAllocator {
         for j in 0..<g { work.setCodes(first + j, lo: codes[j], hi: codes[j + 1]) }
       }
       for i in 0..<o {
-        let rank = o - 1 - i
-        let a = Double(stream.magnitudes[rank])
+        let ranks = SlicerFormat.ranks(ofLabel: g + i, kept: kept, groups: g, outliers: o)
+        let a = Double(stream.magnitudes[ranks.lowerBound])
         let u = min(ScaleCode.code(atOrBelow: a, mantissaBits: m), codeCount - 2)
-        work.append(stream: s, ranks: rank..<(rank + 1))
+        work.append(stream: s, ranks: ranks)
         work.setCodes(work.count - 1, lo: u, hi: u + 1)
       }
     }
@@ -348,15 +343,11 @@ struct GroupAllocator {
       let stream = streams[s]
       let magnitudes = stream.magnitudes.baseAddress!
       let indices = stream.indices.baseAddress!
-      let g = layout.groupCount
-      // Ranks in label order, as `allocate` laid them out: equal group 0 ends at rank `kept`,
-      // each next one ends where the previous began; outlier i sits at rank o − 1 − i.
-      var end = layout.kept
       for j in 0..<layout.bitwidths.count {
         let quantizer = layout.quantizer(j, mantissaBits: m)
         let base = SparseMessage.slot(stream: s, group: j, index: 0)
-        let ranks = j < g ? (end - layout.size(j))..<end : (g + layout.outliers - 1 - j)..<(g + layout.outliers - j)
-        end = ranks.lowerBound
+        let ranks = SlicerFormat.ranks(
+          ofLabel: j, kept: layout.kept, groups: layout.groupCount, outliers: layout.outliers)
         for r in ranks {
           let q = quantizer.index(of: magnitudes[r])
           let i = Int(indices[r])

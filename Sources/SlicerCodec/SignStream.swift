@@ -201,24 +201,4 @@ final class SignStream: @unchecked Sendable {
 
   /// The largest magnitude, 0 for an empty stream.
   var top: Float { count > 0 ? magnitudes[0] : 0 }
-
-  /// The rank ranges (into `magnitudes`, largest first) of the groups of the top `kept`, in
-  /// the format's label order: `groups` equal-cardinality groups over all but the top
-  /// `outliers`, smallest first, then the `outliers` singletons, smallest first.
-  func groupRanks(kept: Int, groups: Int, outliers: Int) -> [Range<Int>] {
-    var ranges = [Range<Int>](repeating: 0..<0, count: groups + outliers)
-    if groups > 0 {
-      var start = outliers
-      for j in stride(from: groups - 1, through: 0, by: -1) {
-        let size = SlicerFormat.groupSize(j, kept: kept - outliers, groups: groups)
-        ranges[j] = start..<(start + size)
-        start += size
-      }
-    }
-    for i in 0..<outliers {
-      let rank = outliers - 1 - i
-      ranges[groups + i] = rank..<(rank + 1)
-    }
-    return ranges
-  }
 }

@@ -82,6 +82,20 @@ public enum SlicerFormat {
   static func groupSize(_ j: Int, kept: Int, groups: Int) -> Int {
     kept / groups + (j >= groups - kept % groups ? 1 : 0)
   }
+
+  /// The ranks (into a stream's magnitudes, largest first) of label `j` of a stream keeping its
+  /// top `kept` with `groups` equal groups and `outliers` singletons, in label order: the equal
+  /// groups smallest first (group 0 ends at rank `kept`, each next one ends where the previous
+  /// began), then the outliers smallest first (outlier i at rank `outliers` − 1 − i).
+  @inline(__always)
+  static func ranks(ofLabel j: Int, kept: Int, groups g: Int, outliers o: Int) -> Range<Int> {
+    if j >= g { return (o - 1 - (j - g))..<(o - (j - g)) }
+    let rest = kept - o
+    let base = rest / g
+    // Groups g − (rest mod g) and up have one member more.
+    let end = kept - j * base - max(0, j - (g - rest % g))
+    return (end - groupSize(j, kept: rest, groups: g))..<end
+  }
 }
 
 /// One sign stream of a sparse message. Groups are numbered as the format labels them: the
