@@ -2,7 +2,7 @@ import Testing
 
 @testable import SlicerCodec
 
-/// The two-lane pricing kernel must give, lane by lane, the bits of the scalar quantizer's
+/// The two- and four-lane pricing kernels must give, lane by lane, the bits of the scalar quantizer's
 /// round trip: the allocator's cached errors (and so the encoder's choices) depend on it.
 @Suite struct QuantizerLanesTests {
   /// The scalar formula the lanes replace.
@@ -69,7 +69,15 @@ import Testing
           #expect(index[1] == Double(quantizer.index(of: w)), "\(w) in [\(lo), \(hi)] at \(bits)")
           #expect(got[0].bitPattern == Self.scalar(quantizer, v).bitPattern, "\(v) in [\(lo), \(hi)] at \(bits)")
           #expect(got[1].bitPattern == Self.scalar(quantizer, w).bitPattern, "\(w) in [\(lo), \(hi)] at \(bits)")
-          checked += 2
+          // The four-lane form the allocator sums with: each lane its own value.
+          let four = [v, w, values[(i * 5 + 1) % values.count], values[(i * 11 + 2) % values.count]]
+          let got4 = lanes.roundTrip(SIMD4(four.map { Double($0) }))
+          for lane in 0..<4 {
+            #expect(
+              got4[lane].bitPattern == Self.scalar(quantizer, four[lane]).bitPattern,
+              "\(four[lane]) in lane \(lane) of [\(lo), \(hi)] at \(bits)")
+          }
+          checked += 6
         }
       }
     }
