@@ -18,15 +18,38 @@ struct ChunkModel: ~Copyable {
   static let width = 8
   static let totalBits = 32
   private static let scale = Double((UInt64(1) << 32) - 1024)
+  /// UInt64 words of the tables: 9 frequencies and 10 starts.
+  static let words = 19
 
   /// frequency[c] for c in 0...8 and start[c] for c in 0...9.
   private let frequency: UnsafeMutablePointer<UInt64>
   private let start: UnsafeMutablePointer<UInt64>
+  /// Whether the tables are this model's own heap block (else the caller's storage).
+  private let owned: Bool
+  /// `ChunkPatterns.table`, read once here: reading the static in the per-chunk loop ran its
+  /// lazy-initialisation check at every chunk.
+  private let patterns = ChunkPatterns.table
 
   init(dimension d: Int, kept k: Int) {
+    self.init(dimension: d, kept: k, storage: .allocate(capacity: Self.words), owned: true)
+  }
+
+  /// Runs `body` with the model on stack storage (the decoder builds one per message).
+  static func with<R, E: Error>(
+    dimension d: Int, kept k: Int, _ body: (borrowing ChunkModel) throws(E) -> R
+  ) throws(E) -> R {
+    try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) {
+      (storage) throws(E) -> R in
+      try body(ChunkModel(dimension: d, kept: k, storage: storage.baseAddress!, owned: false))
+    }
+  }
+
+  private init(dimension d: Int, kept k: Int, storage: UnsafeMutablePointer<UInt64>, owned: Bool)
+  {
     // One block: frequency, then start.
-    frequency = .allocate(capacity: 9 + 10)
-    start = frequency + 9
+    frequency = storage
+    start = storage + 9
+    self.owned = owned
     let p = Double(k) / Double(d)
     let q = Double(d - k) / Double(d)
     var powersP = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
@@ -50,14 +73,14 @@ struct ChunkModel: ~Copyable {
     }
   }
 
-  deinit { frequency.deallocate() }
+  deinit { if owned { frequency.deallocate() } }
 
   /// The cell of `pattern` (0…255).
   @inline(__always)
   func cell(pattern: Int) -> (cumulative: UInt64, frequency: UInt64) {
     let c = pattern.nonzeroBitCount
     let f = frequency[c]
-    return (start[c] &+ UInt64(ChunkPatterns.rank(pattern)) &* f, f)
+    return (start[c] &+ UInt64(ChunkPatterns.rank(pattern, in: patterns)) &* f, f)
   }
 
   /// The pattern whose cell holds the decoder's `code` when a cell is `r` wide
@@ -78,8 +101,12 @@ struct ChunkModel: ~Copyable {
     }
     let cellWidth = r &* frequency[c]
     // code − r·start(c) < r·C(8,c)·f, so the rank is below C(8,c).
-    let (index, rest) = (code &- r &* start[c]).quotientAndRemainder(dividingBy: cellWidth)
-    return (ChunkPatterns.unrank(count: c, index: Int(truncatingIfNeeded: index)), rest, cellWidth)
+    let (index, rest) = (code &- r &* start[c]).quotientAndRemainder(
+      dividingBy: cellWidth)
+    return (
+      ChunkPatterns.unrank(count: c, index: Int(truncatingIfNeeded: index), in: patterns), rest,
+      cellWidth
+    )
   }
 }
 
@@ -87,29 +114,44 @@ struct ChunkModel: ~Copyable {
 enum ChunkPatterns {
   /// C(8, c).
   static let binomial: [Int] = [1, 8, 28, 56, 70, 56, 28, 8, 1]
-  /// First index in `byCount` of the patterns with c ones.
-  private static let firstOfCount: [Int] = {
-    var first = [0]
-    for c in 0..<8 { first.append(first[c] + binomial[c]) }
-    return first
-  }()
-  /// The patterns sorted by (popcount, value).
-  private static let byCount: [UInt8] = (0..<256).sorted {
-    ($0.nonzeroBitCount, $0) < ($1.nonzeroBitCount, $1)
-  }.map { UInt8($0) }
-  /// rank[P]: position of P among the patterns with its popcount.
-  private static let ranks: [UInt8] = {
-    var r = [UInt8](repeating: 0, count: 256)
-    for (i, pattern) in byCount.enumerated() {
-      r[Int(pattern)] = UInt8(i - firstOfCount[pattern.nonzeroBitCount])
+
+  /// One block that lives as long as the process (built once, never freed), so a model can
+  /// hold a plain pointer to it: at `ranks` the rank of each pattern P (its position among the
+  /// patterns with its popcount), at `byCount` the patterns sorted by (popcount, value), at
+  /// `firstOfCount` the index in `byCount` of the first pattern with c ones (c = 0…8; ≤ 255).
+  /// Written only by its initialiser (which Swift runs once), read-only afterwards: safe to
+  /// share between threads.
+  nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: firstOfCount + 9)
+    let sorted = (0..<256).sorted { ($0.nonzeroBitCount, $0) < ($1.nonzeroBitCount, $1) }
+    var first = 0
+    for c in 0...8 {
+      table[firstOfCount + c] = UInt8(first)
+      first += binomial[c]
     }
-    return r
+    for (i, pattern) in sorted.enumerated() {
+      table[byCount + i] = UInt8(pattern)
+      table[ranks + pattern] = UInt8(i - Int(table[firstOfCount + pattern.nonzeroBitCount]))
+    }
+    return UnsafePointer(table)
   }()
+  private static let ranks = 0
+  private static let byCount = 256
+  private static let firstOfCount = 512
 
-  @inline(__always)
-  static func rank(_ pattern: Int) -> Int { Int(ranks[pattern & 0xFF]) }
+  static func rank(_ pattern: Int) -> Int { rank(pattern, in: table) }
 
-  /// The `index`-th pattern with `count` ones (index < C(8, count)).
+  static func unrank(count: Int, index: Int) -> Int { unrank(count: count, index: index, in: table) }
+
+  /// rank(P), read from `table` (the caller's copy of the static pointer).
   @inline(__always)
-  static func unrank(count: Int, index: Int) -> Int { Int(byCount[firstOfCount[count] + index]) }
+  static func rank(_ pattern: Int, in table: UnsafePointer<UInt8>) -> Int {
+    Int(table[ranks &+ (pattern & 0xFF)])
+  }
+
+  /// The `index`-th pattern with `count` ones (count ≤ 8, index < C(8, count)).
+  @inline(__always)
+  static func unrank(count: Int, index: Int, in table: UnsafePointer<UInt8>) -> Int {
+    Int(table[byCount &+ Int(table[firstOfCount &+ count]) &+ index])
+  }
 }

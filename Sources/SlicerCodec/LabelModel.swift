@@ -5,41 +5,67 @@
 /// total K·2^8 with cell [C_L·2^8 + q·n_L·2^(8−b_L), + n_L·2^(8−b_L)), C_L = Σ_{L'<L} n_L'.
 ///
 /// The reader's form: the counts n_L, so taking an entry is one decrement and the label of a
-/// target is found by summing them (the writer's `LabelCells` keeps the sums instead).
+/// target is found by summing them (the writer's `LabelCells` keeps the sums instead). It also
+/// keeps each label's quantizer (lo and step, `GroupQuantizer`), so a decoded entry is
+/// reconstructed from the same table.
 ///
-/// Noncopyable over a small manual buffer: the decoder updates it once per kept entry.
+/// Fixed-capacity storage lent by the caller (a message has at most 2·(16 + 7) labels;
+/// `withEmpty` lends stack memory): the decoder builds one per message, straight from the
+/// header, without a heap block. (Inline arrays were tried: each element read copied the
+/// whole array.) Noncopyable: it is the single user of its storage.
 struct LabelTable: ~Copyable {
-  /// left[L] and the shift 8 − b_L per label.
+  static let capacity = 2 * (SlicerFormat.maxGroups + SlicerFormat.maxOutliers)
+
+  /// Per label: n_L, the shift 8 − b_L, and the quantizer's lo and step (`capacity` each).
   private let left: UnsafeMutablePointer<Int>
   private let shift: UnsafeMutablePointer<Int>
-  let count: Int
-  private let negativeBase: Int
+  private let low: UnsafeMutablePointer<Double>
+  private let step: UnsafeMutablePointer<Double>
+  private(set) var count = 0
+  /// The first label of the negative stream.
+  private var negativeBase = 0
   private var keptLeft = 0
 
-  init(_ layouts: [StreamLayout]) {
-    let labels = layouts[0].bitwidths.count + layouts[1].bitwidths.count
-    count = labels
-    // One block: left, then shift.
-    left = .allocate(capacity: 2 * max(1, labels))
-    shift = left + max(1, labels)
-    negativeBase = layouts[0].bitwidths.count
-    var l = 0
-    for layout in layouts where !layout.bitwidths.isEmpty {
-      for j in 0..<layout.bitwidths.count {
-        left[l] = layout.size(j)
-        shift[l] = 8 - layout.bitwidths[j]
-        l += 1
-      }
-      keptLeft += layout.kept
+  /// Runs `body` on an empty table whose storage is on the stack.
+  static func withEmpty<R, E: Error>(_ body: (inout LabelTable) throws(E) -> R) throws(E) -> R {
+    try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4 * capacity) {
+      (words) throws(E) -> R in
+      let raw = UnsafeMutableRawPointer(words.baseAddress!)
+      var table = LabelTable(
+        left: raw.bindMemory(to: Int.self, capacity: capacity),
+        shift: (raw + 8 * capacity).bindMemory(to: Int.self, capacity: capacity),
+        low: (raw + 16 * capacity).bindMemory(to: Double.self, capacity: capacity),
+        step: (raw + 24 * capacity).bindMemory(to: Double.self, capacity: capacity))
+      return try body(&table)
     }
   }
 
-  deinit { left.deallocate() }
+  private init(
+    left: UnsafeMutablePointer<Int>, shift: UnsafeMutablePointer<Int>,
+    low: UnsafeMutablePointer<Double>, step: UnsafeMutablePointer<Double>
+  ) {
+    self.left = left
+    self.shift = shift
+    self.low = low
+    self.step = step
+  }
+
+  /// Adds a label of `size` entries whose values have `bits` bits (0…8) and reconstruct with
+  /// `quantizer`. At most `capacity` labels: the header's counts bound them.
+  mutating func append(size: Int, bits: Int, quantizer: GroupQuantizer) {
+    precondition(count < Self.capacity && (0...8).contains(bits), "label table overflow")
+    left[count] = size
+    shift[count] = 8 - bits
+    low[count] = quantizer.lo
+    step[count] = quantizer.step
+    count += 1
+    keptLeft += size
+  }
+
+  /// The labels appended from now on are the negative stream's.
+  mutating func startNegative() { negativeBase = count }
 
   var total: UInt64 { UInt64(keptLeft) << 8 }
-
-  /// True for labels of the negative stream.
-  func isNegative(_ label: Int) -> Bool { label >= negativeBase }
 
   /// The label and value whose cell holds `target` (< total): the symbol with
   /// cumulative ≤ target < cumulative + frequency.
@@ -56,13 +82,24 @@ struct LabelTable: ~Copyable {
       label &+= below
       before = below == 1 ? end : before
     }
-    let shift = UInt64(shift[label])
-    let frequency = UInt64(left[label]) << shift
-    // target − before < n_L·2^8 = frequency·2^b (< 2^28 in all), so index < 2^b; dividing the
-    // shifted offset by n_L in 32 bits is the same ⌊(target − before)/frequency⌋.
+    let shift = UInt64(truncatingIfNeeded: shift[label])
+    let n = left[label]
+    let frequency = UInt64(truncatingIfNeeded: n) << shift
+    // target − before < n_L·2^8 = frequency·2^b (< 2^32 in all), so index < 2^b; dividing the
+    // shifted offset by n_L in 32 bits is the same ⌊(target − before)/frequency⌋. (n_L ≥ 1:
+    // a label with none left ends where the one before it does, so the count passes it.)
     let index = UInt32(truncatingIfNeeded: (target &- before) >> shift)
-      / UInt32(truncatingIfNeeded: left[label])
+      / UInt32(truncatingIfNeeded: n)
     return (label, Int(index), before &+ UInt64(index) &* frequency, frequency)
+  }
+
+  /// The magnitude value `index` of `label` decodes to, with the label's sign:
+  /// `GroupQuantizer.reconstruct` over the flat tables.
+  @inline(__always)
+  func value(label: Int, index: Int) -> Float {
+    let value = low[label] + (Double(index) + 0.5) * step[label]
+    let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
+    return label >= negativeBase ? -magnitude : magnitude
   }
 
   @inline(__always)

@@ -116,79 +116,78 @@ enum SparseMessageCoder {
     let counts = PerStream(kp, k - kp)
     let m = try ac.decode(uniform: ScaleCode.maxMantissaBits + 1)
 
-    var layouts = [StreamLayout.empty, StreamLayout.empty]
-    for s in 0..<2 where counts[s] > 0 {
-      layouts[s] = try readHeader(kept: counts[s], stream: s, mantissaBits: m, from: &ac)
-    }
-    let chunks = ChunkModel(dimension: d, kept: k)
-    var table = LabelTable(layouts)
-    // Per label: the quantizer's lo and step (`GroupQuantizer`), and the sign.
-    let labels = table.count
-    let lows = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(1, labels))
-    let steps = lows + max(1, labels)
-    defer { lows.deallocate() }
-    var l = 0
-    for s in 0..<2 {
-      for j in 0..<layouts[s].bitwidths.count {
-        let q = layouts[s].quantizer(j, mantissaBits: m)
-        lows[l] = q.lo
-        steps[l] = q.step
-        l += 1
-      }
-    }
-
+    // The header goes straight into the label table (counts, shifts, quantizers); the
+    // tables live on the stack.
     var out = [Float](repeating: 0, count: d)
-    var decoder = ac
-    try out.withUnsafeMutableBufferPointer { (out) throws(CodecError) in
-      let out = out.baseAddress!
-      var ac = decoder
-      var keptLeft = k
-      var base = 0
-      while keptLeft > 0 {
-        guard base < d else {
-          throw .corrupt(
-            codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
+    try LabelTable.withEmpty { (table) throws(CodecError) in
+      for s in 0..<2 {
+        if s == 1 { table.startNegative() }
+        if counts[s] > 0 {
+          try readHeader(kept: counts[s], stream: s, mantissaBits: m, from: &ac, into: &table)
         }
-        let (r, code) = ac.scaledCode(totalBits: ChunkModel.totalBits)
-        guard let (pattern, rest, cellWidth) = chunks.find(code: code, width: r) else {
-          throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
-        }
-        ac.narrow(width: cellWidth, rest: rest)
-        let count = pattern.nonzeroBitCount
-        guard count <= keptLeft else {
-          throw .corrupt(
-            codec: name, detail: "chunk \(base / ChunkModel.width) keeps more than the \(k) entries")
-        }
-        guard d &- base >= ChunkModel.width || pattern & (0xFF >> (d &- base)) == 0 else {
-          throw .corrupt(codec: name, detail: "the last chunk keeps positions past the vector's end")
-        }
-        var bits = pattern
-        while bits != 0 {
-          let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
-          bits &= ~(0x80 &>> j)
-          let (r, target) = try ac.target(total: table.total)
-          let (label, index, cumulative, frequency) = table.find(target: target)
-          ac.take(width: r, cumulative: cumulative, frequency: frequency)
-          table.remove(label)
-          // GroupQuantizer.reconstruct, inlined over the flat tables.
-          let value = lows[label] + (Double(index) + 0.5) * steps[label]
-          let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
-          out[base &+ j] = table.isNegative(label) ? -magnitude : magnitude
-        }
-        keptLeft &-= count
-        base &+= ChunkModel.width
       }
-      decoder = ac
+      try ChunkModel.with(dimension: d, kept: k) { (chunks) throws(CodecError) in
+        try out.withUnsafeMutableBufferPointer { (out) throws(CodecError) in
+          try readEntries(
+            kept: k, dimension: d, chunks: chunks, table: &table, from: &ac,
+            into: out.baseAddress!)
+        }
+      }
     }
-    ac = decoder
-
     try ac.checkEnd()
     return out
   }
 
+  /// Reads the chunks and their kept entries into `out` (zeros, `d` of them).
+  @inline(__always)
+  private static func readEntries(
+    kept k: Int, dimension d: Int, chunks: borrowing ChunkModel, table: inout LabelTable,
+    from decoder: inout RangeDecoder, into out: UnsafeMutablePointer<Float>
+  ) throws(CodecError) {
+    // A local copy of the coder state, so it stays in registers across the loop.
+    var ac = decoder
+    var keptLeft = k
+    var base = 0
+    while keptLeft > 0 {
+      guard base < d else {
+        throw .corrupt(
+          codec: name, detail: "the chunks end with \(keptLeft) of \(k) kept entries unplaced")
+      }
+      let (r, code) = ac.scaledCode(totalBits: ChunkModel.totalBits)
+      guard let (pattern, rest, cellWidth) = chunks.find(code: code, width: r) else {
+        throw .corrupt(codec: name, detail: "a chunk's pattern points into the unused range")
+      }
+      ac.narrow(width: cellWidth, rest: rest)
+      let count = pattern.nonzeroBitCount
+      guard count <= keptLeft else {
+        throw .corrupt(
+          codec: name, detail: "chunk \(base / ChunkModel.width) keeps more than the \(k) entries")
+      }
+      guard d &- base >= ChunkModel.width || pattern & (0xFF >> (d &- base)) == 0 else {
+        throw .corrupt(codec: name, detail: "the last chunk keeps positions past the vector's end")
+      }
+      var bits = pattern
+      while bits != 0 {
+        let j = bits.leadingZeroBitCount &- (Int.bitWidth &- 8)
+        bits &= ~(0x80 &>> j)
+        let (r, target) = try ac.target(total: table.total)
+        let (label, index, cumulative, frequency) = table.find(target: target)
+        ac.take(width: r, cumulative: cumulative, frequency: frequency)
+        table.remove(label)
+        out[base &+ j] = table.value(label: label, index: index)
+      }
+      keptLeft &-= count
+      base &+= ChunkModel.width
+    }
+    decoder = ac
+  }
+
+  /// Reads one stream's header (the format's fields from O_s on) and appends its labels,
+  /// equal groups then outliers, to `table`.
   private static func readHeader(
-    kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout RangeDecoder
-  ) throws(CodecError) -> StreamLayout {
+    kept: Int, stream s: Int, mantissaBits m: Int, from ac: inout RangeDecoder,
+    into table: inout LabelTable
+  ) throws(CodecError) {
     let outlierLimit = min(SlicerFormat.maxOutliers, kept)
     // The outlier count's frequencies, on the stack (at most 1 + 7 of them).
     let o = try withUnsafeTemporaryAllocation(
@@ -201,9 +200,12 @@ enum SparseMessageCoder {
         total: SlicerFormat.noOutlierFrequency + outlierLimit * SlicerFormat.outlierFrequency)
     }
     let g = kept > o ? try ac.decode(uniform: min(SlicerFormat.maxGroups, kept - o)) + 1 : 0
-    var bitwidths = [Int]()
-    bitwidths.reserveCapacity(g + o)
-    for _ in 0..<(g + o) { bitwidths.append(try ac.decode(uniform: SlicerFormat.maxBits + 1)) }
+    // Inline scratch: g + o ≤ 16 + 7 bitwidths; the codes c_0 … c_G (≤ 17) then u_0 … u_{O−1}
+    // (≤ 7), so label j < g spans codes j, j + 1 and outlier i spans u_i, u_i + 1.
+    var bitwidths = InlineArray<23, Int>(repeating: 0)
+    for j in 0..<(g + o) { bitwidths[j] = try ac.decode(uniform: SlicerFormat.maxBits + 1) }
+    var codes = InlineArray<24, Int>(repeating: 0)
+    let outlierCodes = g + 1
     let codeCount = ScaleCode.count(mantissaBits: m)
     // `what` only names the field in an error: built when one is thrown, not per call.
     func below(_ code: Int, what: @autoclosure () -> String) throws(CodecError) -> Int {
@@ -214,25 +216,32 @@ enum SparseMessageCoder {
       }
       return code - Int(delta)
     }
-    var outlierCodes = [Int](repeating: 0, count: o)
     if o > 0 {
-      outlierCodes[o - 1] = try ac.decode(uniform: codeCount - 1)
+      codes[outlierCodes + o - 1] = try ac.decode(uniform: codeCount - 1)
       for i in stride(from: o - 2, through: 0, by: -1) {
-        outlierCodes[i] = try below(outlierCodes[i + 1], what: "outlier \(i)")
+        codes[outlierCodes + i] = try below(codes[outlierCodes + i + 1], what: "outlier \(i)")
       }
     }
-    var codes = [Int]()
     if g > 0 {
-      codes = [Int](repeating: 0, count: g + 1)
       codes[g] =
         o > 0
-        ? try below(outlierCodes[0] + 1, what: "the top boundary")
+        ? try below(codes[outlierCodes] + 1, what: "the top boundary")
         : try ac.decode(uniform: codeCount)
       for j in stride(from: g - 1, through: 0, by: -1) {
         codes[j] = try below(codes[j + 1], what: "boundary \(j)")
       }
     }
-    return StreamLayout(
-      kept: kept, outliers: o, bitwidths: bitwidths, codes: codes, outlierCodes: outlierCodes)
+    // The labels: sizes as `StreamLayout.size`, quantizers as `StreamLayout.quantizer`.
+    for j in 0..<(g + o) {
+      let (size, lo, hi) =
+        j < g
+        ? (SlicerFormat.groupSize(j, kept: kept - o, groups: g), codes[j], codes[j + 1])
+        : (1, codes[outlierCodes + j - g], codes[outlierCodes + j - g] + 1)
+      table.append(
+        size: size, bits: bitwidths[j],
+        quantizer: GroupQuantizer(
+          lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m),
+          bits: bitwidths[j]))
+    }
   }
 }
