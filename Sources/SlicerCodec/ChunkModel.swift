@@ -141,7 +141,9 @@ enum ChunkPatterns {
 
   static func rank(_ pattern: Int) -> Int { rank(pattern, in: table) }
 
-  static func unrank(count: Int, index: Int) -> Int { unrank(count: count, index: index, in: table) }
+  static func unrank(count: Int, index: Int) -> Int {
+    unrank(count: count, index: index, in: table)
+  }
 
   /// rank(P), read from `table` (the caller's copy of the static pointer).
   @inline(__always)

@@ -200,48 +200,53 @@ enum SparseMessageCoder {
         total: SlicerFormat.noOutlierFrequency + outlierLimit * SlicerFormat.outlierFrequency)
     }
     let g = kept > o ? try ac.decode(uniform: min(SlicerFormat.maxGroups, kept - o)) + 1 : 0
-    // Inline scratch: g + o ≤ 16 + 7 bitwidths; the codes c_0 … c_G (≤ 17) then u_0 … u_{O−1}
-    // (≤ 7), so label j < g spans codes j, j + 1 and outlier i spans u_i, u_i + 1.
-    var bitwidths = InlineArray<23, Int>(repeating: 0)
-    for j in 0..<(g + o) { bitwidths[j] = try ac.decode(uniform: SlicerFormat.maxBits + 1) }
-    var codes = InlineArray<24, Int>(repeating: 0)
-    let outlierCodes = g + 1
-    let codeCount = ScaleCode.count(mantissaBits: m)
-    // `what` only names the field in an error: built when one is thrown, not per call.
-    func below(_ code: Int, what: @autoclosure () -> String) throws(CodecError) -> Int {
-      let delta = try ac.decode(expGolombOrder: m)
-      guard delta <= UInt64(code) else {
-        throw .corrupt(
-          codec: name, detail: "\(what()) of stream \(s) falls below the smallest code")
+    // Stack scratch, bounded by the counts just read (g ≤ 16, o ≤ 7): g + o bitwidths, then
+    // the codes c_0 … c_G followed by u_0 … u_{O−1}, so label j < g spans codes j, j + 1 and
+    // outlier i spans u_i, u_i + 1.
+    let labelLimit = SlicerFormat.maxGroups + SlicerFormat.maxOutliers
+    try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * labelLimit + 1) {
+      (scratch) throws(CodecError) in
+      let bitwidths = scratch.baseAddress!
+      let codes = bitwidths + labelLimit
+      for j in 0..<(g + o) { bitwidths[j] = try ac.decode(uniform: SlicerFormat.maxBits + 1) }
+      let outlierCodes = g + 1
+      let codeCount = ScaleCode.count(mantissaBits: m)
+      // `what` only names the field in an error: built when one is thrown, not per call.
+      func below(_ code: Int, what: @autoclosure () -> String) throws(CodecError) -> Int {
+        let delta = try ac.decode(expGolombOrder: m)
+        guard delta <= UInt64(code) else {
+          throw .corrupt(
+            codec: name, detail: "\(what()) of stream \(s) falls below the smallest code")
+        }
+        return code - Int(delta)
       }
-      return code - Int(delta)
-    }
-    if o > 0 {
-      codes[outlierCodes + o - 1] = try ac.decode(uniform: codeCount - 1)
-      for i in stride(from: o - 2, through: 0, by: -1) {
-        codes[outlierCodes + i] = try below(codes[outlierCodes + i + 1], what: "outlier \(i)")
+      if o > 0 {
+        codes[outlierCodes + o - 1] = try ac.decode(uniform: codeCount - 1)
+        for i in stride(from: o - 2, through: 0, by: -1) {
+          codes[outlierCodes + i] = try below(codes[outlierCodes + i + 1], what: "outlier \(i)")
+        }
       }
-    }
-    if g > 0 {
-      codes[g] =
-        o > 0
-        ? try below(codes[outlierCodes] + 1, what: "the top boundary")
-        : try ac.decode(uniform: codeCount)
-      for j in stride(from: g - 1, through: 0, by: -1) {
-        codes[j] = try below(codes[j + 1], what: "boundary \(j)")
+      if g > 0 {
+        codes[g] =
+          o > 0
+          ? try below(codes[outlierCodes] + 1, what: "the top boundary")
+          : try ac.decode(uniform: codeCount)
+        for j in stride(from: g - 1, through: 0, by: -1) {
+          codes[j] = try below(codes[j + 1], what: "boundary \(j)")
+        }
       }
-    }
-    // The labels: sizes as `StreamLayout.size`, quantizers as `StreamLayout.quantizer`.
-    for j in 0..<(g + o) {
-      let (size, lo, hi) =
-        j < g
-        ? (SlicerFormat.groupSize(j, kept: kept - o, groups: g), codes[j], codes[j + 1])
-        : (1, codes[outlierCodes + j - g], codes[outlierCodes + j - g] + 1)
-      table.append(
-        size: size, bits: bitwidths[j],
-        quantizer: GroupQuantizer(
-          lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m),
-          bits: bitwidths[j]))
+      // The labels: sizes as `StreamLayout.size`, quantizers as `StreamLayout.quantizer`.
+      for j in 0..<(g + o) {
+        let (size, lo, hi) =
+          j < g
+          ? (SlicerFormat.groupSize(j, kept: kept - o, groups: g), codes[j], codes[j + 1])
+          : (1, codes[outlierCodes + j - g], codes[outlierCodes + j - g] + 1)
+        table.append(
+          size: size, bits: bitwidths[j],
+          quantizer: GroupQuantizer(
+            lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m),
+            bits: bitwidths[j]))
+      }
     }
   }
 }
