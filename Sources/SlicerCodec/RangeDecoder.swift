@@ -180,22 +180,25 @@ struct RangeDecoder {
   /// every cut leaves range ≥ 2^16).
   @inline(__always)
   private mutating func normalize() {
-    if range >= E.bottom { return }
-    // Whole bytes to shift: range < 2^48 has ≥ 16 leading zeros; shift until ≥ 2^48.
+    // Whole bytes to shift, without a branch (whether a symbol renormalises is as random as
+    // the data): range < 2^56 always, and n = 0 exactly when range ≥ 2^48; otherwise shift
+    // until range ≥ 2^48.
     let n = (range.leadingZeroBitCount &- 8) &>> 3
     let s = UInt64(truncatingIfNeeded: n &<< 3)
     let p = position
     position &+= n
-    var incoming: UInt64
+    // The next 8 bytes as a big-endian word (zeros past the end).
+    var word: UInt64
     if p &+ 8 <= bytes.count {
-      incoming = bytes.withUnsafeBytes {
+      word = bytes.withUnsafeBytes {
         UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: p, as: UInt64.self))
       }
-      incoming &>>= 64 &- s
     } else {
-      incoming = 0
-      for i in p..<(p + n) { incoming = (incoming << 8) | (i < bytes.count ? UInt64(bytes[i]) : 0) }
+      word = 0
+      for i in p..<(p + 8) { word = (word << 8) | (i < bytes.count ? UInt64(bytes[i]) : 0) }
     }
+    // Its top s bits (s ≤ 32; none when s = 0, which a single shift by 64 − s cannot give).
+    let incoming = (word &>> 1) &>> (63 &- s)
     code = (code &<< s) | incoming
     range &<<= s
   }
