@@ -102,7 +102,6 @@ struct RangeEncoder: ~Copyable {
   /// stored (n = 1…4, as every cut leaves range ≥ 2^16).
   @inline(__always)
   private mutating func normalize() {
-    if range >= Self.bottom { return }
     if low > Self.mask {
       sink.addCarry()
       low &= Self.mask
