@@ -250,9 +250,11 @@ struct GroupAllocator {
     while error > allowedError {
       var best = -1
       var bestGain = 0.0
-      for g in 0..<work.count where gains[g] > bestGain {
-        bestGain = gains[g]
-        best = g
+      // The first group with the largest gain, by selects: which group wins is data.
+      for g in 0..<work.count {
+        let gain = gains[g]
+        best = gain > bestGain ? g : best
+        bestGain = gain > bestGain ? gain : bestGain
       }
       guard best >= 0 else { return nil }
       let b = work.bits[best]
