@@ -176,8 +176,8 @@ struct RangeDecoder {
     return ((high - 1) << UInt64(k)) | UInt64(try decodeBits(count: k))
   }
 
-  /// Mirrors `RangeEncoder.normalize()`: shifts in one byte per step (at most 4 per symbol:
-  /// every cut leaves range ≥ 2^16).
+  /// Mirrors `RangeEncoder.normalize()`: shifts in one byte per step (0…4 per symbol: every
+  /// cut leaves range ≥ 2^16).
   @inline(__always)
   private mutating func normalize() {
     // Whole bytes to shift, without a branch (whether a symbol renormalises is as random as

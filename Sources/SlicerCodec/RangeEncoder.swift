@@ -97,9 +97,11 @@ struct RangeEncoder: ~Copyable {
     encode(bits: Int(value & ((1 << UInt64(k)) - 1)), count: k)
   }
 
-  /// Shifts out the window's top bytes until range ≥ 2^48, all at once: first any carry in
-  /// bit 56 is added to the bytes already written, then the top n bytes of the window are
-  /// stored (n = 1…4, as every cut leaves range ≥ 2^16).
+  /// Shifts out the window's top bytes until range ≥ 2^48, all at once and without a branch
+  /// (whether a symbol renormalises is as random as the data): first any carry in bit 56 is
+  /// added to the bytes already written, then the top n bytes of the window are stored
+  /// (n = 0…4, as every cut leaves range ≥ 2^16; with n = 0 the 8-byte store only writes
+  /// scratch past the end).
   @inline(__always)
   private mutating func normalize() {
     if low > Self.mask {
