@@ -114,14 +114,11 @@ struct StreamLayout: Equatable {
 
   static let empty = StreamLayout(kept: 0, outliers: 0, bitwidths: [], codes: [], outlierCodes: [])
 
-  /// Members of group `j` (label order), as in `sizes`, without building the array.
+  /// Members of group `j` (label order).
   @inline(__always)
   func size(_ j: Int) -> Int {
     j < groupCount ? SlicerFormat.groupSize(j, kept: kept - outliers, groups: groupCount) : 1
   }
-
-  /// Members per group in label order.
-  var sizes: [Int] { (0..<(groupCount + outliers)).map(size) }
 
   /// The range codes (lo, hi) of group `j` in label order.
   func rangeCodes(_ j: Int) -> (lo: Int, hi: Int) {
