@@ -34,7 +34,9 @@ struct ChunkModel: ~Copyable {
     self.init(dimension: d, kept: k, storage: .allocate(capacity: Self.words), owned: true)
   }
 
-  /// Runs `body` with the model on stack storage (the decoder builds one per message).
+  /// Runs `body` with the model on stack storage: the decoder builds one per message, and a
+  /// heap block there measured 2–3 % of decode time on `massive` (the encoder's one, and the
+  /// tests', come from `init`).
   static func with<R, E: Error>(
     dimension d: Int, kept k: Int, _ body: (borrowing ChunkModel) throws(E) -> R
   ) throws(E) -> R {

@@ -21,7 +21,11 @@ struct GroupQuantizer {
 
   /// The magnitude index `q` decodes to, never above Float's largest finite value.
   @inline(__always)
-  func reconstruct(_ q: Int) -> Float {
+  func reconstruct(_ q: Int) -> Float { Self.reconstruct(q, lo: lo, step: step) }
+
+  /// The same for a quantizer given by its lo and step (the decoder keeps them in flat tables).
+  @inline(__always)
+  static func reconstruct(_ q: Int, lo: Double, step: Double) -> Float {
     let r = lo + (Double(q) + 0.5) * step
     return Float(min(r, Double(Float.greatestFiniteMagnitude)))
   }
@@ -67,18 +71,14 @@ struct QuantizerLanes {
   /// Double(reconstruct(index(of: m))) for each lane's magnitude m, given as Double(m).
   @inline(__always)
   func roundTrip(_ x: SIMD2<Double>) -> SIMD2<Double> {
-    let q = index(of: x)
-    return SIMD2<Double>(SIMD2<Float>(lo + (q + 0.5) * step))
+    SIMD2<Double>(reconstruct(index(of: x)))
   }
 
   /// The same for four lanes (one AVX register where the target has AVX; the same IEEE
   /// operations lane by lane either way, so the same bits as the scalar quantizer).
   @inline(__always)
   func roundTrip(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    let q = index(of: x)
-    let lo = SIMD4(lowHalf: self.lo, highHalf: self.lo)
-    let step = SIMD4(lowHalf: self.step, highHalf: self.step)
-    return SIMD4<Double>(SIMD4<Float>(lo + (q + 0.5) * step))
+    SIMD4<Double>(reconstruct(index(of: x)))
   }
 
   /// `index(of: m)` for each lane's magnitude m, given as Double(m); the index as a Double.
@@ -114,5 +114,12 @@ struct QuantizerLanes {
   @inline(__always)
   func reconstruct(_ q: SIMD2<Double>) -> SIMD2<Float> {
     SIMD2<Float>(lo + (q + 0.5) * step)
+  }
+
+  /// The same for four lanes.
+  @inline(__always)
+  func reconstruct(_ q: SIMD4<Double>) -> SIMD4<Float> {
+    let lo = SIMD4(lowHalf: self.lo, highHalf: self.lo)
+    return SIMD4<Float>(lo + (q + 0.5) * SIMD4(lowHalf: step, highHalf: step))
   }
 }

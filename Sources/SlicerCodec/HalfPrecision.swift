@@ -1,6 +1,6 @@
 /// IEEE 754 binary16 ↔ binary32 conversions for the dense fp16 codec, written as selects over
 /// bit operations so a loop over a vector compiles to SIMD code. `Float16` would be simpler, but
-/// on x86-64 without F16C (the baseline this package builds for) every conversion is a call into
+/// on x86-64 without F16C (a `SLICER_PORTABLE=1` build) every conversion is a call into
 /// the compiler runtime, which made fp16 encode + decode of a 768-wide vector cost ~20 µs.
 /// Both functions give exactly what `Float16(_:)` and `Float(_: Float16)` give, NaN payloads
 /// included (`HalfPrecisionTests` checks every binary16 value and a dense sample of binary32).

@@ -93,12 +93,10 @@ struct LabelTable: ~Copyable {
     return (label, Int(index), before &+ UInt64(index) &* frequency, frequency)
   }
 
-  /// The magnitude value `index` of `label` decodes to, with the label's sign:
-  /// `GroupQuantizer.reconstruct` over the flat tables.
+  /// The value `index` of `label` decodes to, with the label's sign.
   @inline(__always)
   func value(label: Int, index: Int) -> Float {
-    let value = low[label] + (Double(index) + 0.5) * step[label]
-    let magnitude = Float(min(value, Double(Float.greatestFiniteMagnitude)))
+    let magnitude = GroupQuantizer.reconstruct(index, lo: low[label], step: step[label])
     return label >= negativeBase ? -magnitude : magnitude
   }
 

@@ -76,7 +76,8 @@ final class SignStream: @unchecked Sendable {
     positive.reserve(d)
     negative.reserve(d)
     let items = scratch.items
-    let negativeItems = items + 2 * d
+    let negativeStart = 2 * d
+    let negativeItems = items + negativeStart
     // The largest magnitude, as bits (an Int32 ≥ 0): where the sort's window starts, and
     // whether every entry is finite. A pass of its own because it vectorises, where a max
     // chain in the loop below would slow that loop down.
@@ -98,7 +99,7 @@ final class SignStream: @unchecked Sendable {
       // The slot is chosen by a select, not a branch: the signs are random, so a branch here
       // would mispredict half the time.
       let negative = Int(truncatingIfNeeded: bits &>> 31)
-      let slot = negative != 0 ? 2 &* d &+ n : p
+      let slot = negative != 0 ? negativeStart &+ n : p
       items[slot] = item
       p &+= 1 &- negative
       n &+= negative
