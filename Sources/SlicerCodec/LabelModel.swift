@@ -166,14 +166,20 @@ struct LabelCells: ~Copyable {
     )
   }
 
-  /// Takes one entry of `label`: every start above it drops by one.
+  /// Takes one entry of `label`: every start above it drops by one, eight lanes per step.
+  /// (Written as a scalar loop, the compiler vectorised it four lanes wide with a remainder
+  /// check; explicit eight-lane steps halve the work per kept entry.)
   @inline(__always)
   mutating func remove(_ label: Int) {
-    let l32 = Int32(truncatingIfNeeded: label)
-    for l in 0..<lanes {
-      // −1 exactly when lane l lies above the label; arithmetic rather than a comparison,
-      // which the compiler may turn into a branch per lane.
-      starts[l] &+= (l32 &- Int32(truncatingIfNeeded: l)) &>> 31
+    let target = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: label))
+    var lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+    let raw = UnsafeMutableRawPointer(starts)
+    for offset in stride(from: 0, to: lanes &* 4, by: 32) {
+      let block = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int32>.self)
+      // −1 exactly in the lanes above the label: arithmetic rather than a comparison.
+      raw.storeBytes(
+        of: block &+ ((target &- lane) &>> 31), toByteOffset: offset, as: SIMD8<Int32>.self)
+      lane &+= 8
     }
     keptLeft &-= 1
   }
