@@ -31,7 +31,10 @@ struct BenchCodecCommand: ParsableCommand {
   @Option(help: "Vectors to time.")
   var iterations = 1000
 
-  @Option(help: "Baselines, comma-separated.")
+  @Option(
+    help:
+      "More codecs to time alongside slicer:BUDGET: comma-separated codec strings (e.g. fp16,int8,slicer:0.25:m=mse)."
+  )
   var baselines = "fp16,int8,topk:0.25:4"
 
   @Option(help: "Model for --kind real (default: as for generate).")
