@@ -103,8 +103,7 @@ struct ChunkModel: ~Copyable {
     }
     let cellWidth = r &* frequency[c]
     // code − r·start(c) < r·C(8,c)·f, so the rank is below C(8,c).
-    let (index, rest) = (code &- r &* start[c]).quotientAndRemainder(
-      dividingBy: cellWidth)
+    let (index, rest) = (code &- r &* start[c]).quotientAndRemainder(dividingBy: cellWidth)
     return (
       ChunkPatterns.unrank(count: c, index: Int(truncatingIfNeeded: index), in: patterns), rest,
       cellWidth

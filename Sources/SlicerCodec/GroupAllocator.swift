@@ -348,9 +348,7 @@ struct GroupAllocator {
       for j in 0..<layout.bitwidths.count {
         let quantizer = layout.quantizer(j, mantissaBits: m)
         let base = SparseMessage.slot(stream: s, group: j, index: 0)
-        let ranks = SlicerFormat.ranks(
-          ofLabel: j, kept: layout.kept, groups: layout.groupCount, outliers: layout.outliers)
-        for r in ranks {
+        for r in layout.ranks(j) {
           let q = quantizer.index(of: magnitudes[r])
           let i = Int(indices[r])
           slots[i] = base | Int32(truncatingIfNeeded: q)

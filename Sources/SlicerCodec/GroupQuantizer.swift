@@ -19,6 +19,14 @@ struct GroupQuantizer {
     self.inverseStep = step > 0 ? 1 / step : 0
   }
 
+  /// The quantizer of a group whose range is given by its scale codes (`ScaleCode`), as a
+  /// message states it: the encoder's layouts and the decoder's header both build it here.
+  init(loCode: Int, hiCode: Int, mantissaBits m: Int, bits: Int) {
+    self.init(
+      lo: ScaleCode.value(loCode, mantissaBits: m), hi: ScaleCode.value(hiCode, mantissaBits: m),
+      bits: bits)
+  }
+
   /// The magnitude index `q` decodes to, never above Float's largest finite value.
   @inline(__always)
   func reconstruct(_ q: Int) -> Float { Self.reconstruct(q, lo: lo, step: step) }

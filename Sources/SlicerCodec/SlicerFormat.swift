@@ -83,6 +83,13 @@ public enum SlicerFormat {
     kept / groups + (j >= groups - kept % groups ? 1 : 0)
   }
 
+  /// Members of label `j` of a stream keeping `kept` with `groups` equal groups and `outliers`
+  /// singletons (label order: the equal groups, then the outliers).
+  @inline(__always)
+  static func labelSize(_ j: Int, kept: Int, groups g: Int, outliers o: Int) -> Int {
+    j < g ? groupSize(j, kept: kept - o, groups: g) : 1
+  }
+
   /// The ranks (into a stream's magnitudes, largest first) of label `j` of a stream keeping its
   /// top `kept` with `groups` equal groups and `outliers` singletons, in label order: the equal
   /// groups smallest first (group 0 ends at rank `kept`, each next one ends where the previous
@@ -117,7 +124,13 @@ struct StreamLayout: Equatable {
   /// Members of group `j` (label order).
   @inline(__always)
   func size(_ j: Int) -> Int {
-    j < groupCount ? SlicerFormat.groupSize(j, kept: kept - outliers, groups: groupCount) : 1
+    SlicerFormat.labelSize(j, kept: kept, groups: groupCount, outliers: outliers)
+  }
+
+  /// The ranks of group `j` (label order) in the stream's magnitudes, largest first.
+  @inline(__always)
+  func ranks(_ j: Int) -> Range<Int> {
+    SlicerFormat.ranks(ofLabel: j, kept: kept, groups: groupCount, outliers: outliers)
   }
 
   /// The range codes (lo, hi) of group `j` in label order.
@@ -128,9 +141,7 @@ struct StreamLayout: Equatable {
 
   func quantizer(_ j: Int, mantissaBits m: Int) -> GroupQuantizer {
     let (lo, hi) = rangeCodes(j)
-    return GroupQuantizer(
-      lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m),
-      bits: bitwidths[j])
+    return GroupQuantizer(loCode: lo, hiCode: hi, mantissaBits: m, bits: bitwidths[j])
   }
 }
 

@@ -235,17 +235,13 @@ enum SparseMessageCoder {
           codes[j] = try below(codes[j + 1], what: "boundary \(j)")
         }
       }
-      // The labels: sizes as `StreamLayout.size`, quantizers as `StreamLayout.quantizer`.
+      // The labels, in label order; their codes as `StreamLayout.rangeCodes` reads them.
       for j in 0..<(g + o) {
-        let (size, lo, hi) =
-          j < g
-          ? (SlicerFormat.groupSize(j, kept: kept - o, groups: g), codes[j], codes[j + 1])
-          : (1, codes[outlierCodes + j - g], codes[outlierCodes + j - g] + 1)
+        let u = outlierCodes + j - g  // outlier j − g's code (used when j ≥ g)
+        let (lo, hi) = j < g ? (codes[j], codes[j + 1]) : (codes[u], codes[u] + 1)
         table.append(
-          size: size, bits: bitwidths[j],
-          quantizer: GroupQuantizer(
-            lo: ScaleCode.value(lo, mantissaBits: m), hi: ScaleCode.value(hi, mantissaBits: m),
-            bits: bitwidths[j]))
+          size: SlicerFormat.labelSize(j, kept: kept, groups: g, outliers: o), bits: bitwidths[j],
+          quantizer: GroupQuantizer(loCode: lo, hiCode: hi, mantissaBits: m, bits: bitwidths[j]))
       }
     }
   }

@@ -2,8 +2,9 @@ import Testing
 
 @testable import SlicerCodec
 
-/// The two- and four-lane pricing kernels must give, lane by lane, the bits of the scalar quantizer's
-/// round trip: the allocator's cached errors (and so the encoder's choices) depend on it.
+/// The two- and four-lane pricing kernels must give, lane by lane, the bits of the scalar
+/// quantizer's round trip: the allocator's cached errors (and so the encoder's choices) depend
+/// on it.
 @Suite struct QuantizerLanesTests {
   /// The scalar formula the lanes replace.
   private static func scalar(_ q: GroupQuantizer, _ m: Float) -> Double {
